@@ -1,6 +1,6 @@
 /*
  * C reference for `npm run bench`: the course workload (per-sample SGD, 160 -> 10 -> 160,
- * lr 0.01, float32 weights) with the same fused loop as src/model/sgd-kernel.ts, so the
+ * lr 0.01, float32 weights) with the same fused loop and layout as src/model/sgd-kernel.ts, so the
  * ratio printed by the bench compares like with like.
  * Usage: reference <frames.f32> <frames> <epochs> <seed-weights.f32>
  * Prints: "<seconds> <final epoch loss>".
@@ -27,8 +27,11 @@ int main(int argc, char **argv) {
   float *X = load(argv[1], (size_t)count * N);
   float *wv = load(argv[4], H * N * 2);
   float *W = wv, *V = wv + H * N;
+  /* V transposed (hidden x 160), as the TypeScript kernel keeps it while training. */
+  float VT[H * N];
+  for (int i = 0; i < N; i++) for (int j = 0; j < H; j++) VT[j * N + i] = V[i * H + j];
   const float lr2 = 2 * 0.01f;
-  float z[H], back[H];
+  float z[H], back[H], y[N], err[N];
   int active[H];
   double loss_epoch = 0;
   struct timespec t0, t1;
@@ -41,21 +44,22 @@ int main(int argc, char **argv) {
       for (int j = 0; j < H; j++) {
         float s = 0;
         for (int k = 0; k < N; k++) s += W[j * N + k] * x[k];
-        if (s > 0) { z[j] = s; back[j] = 0; active[na++] = j; }
+        if (s > 0) { z[j] = s; active[na++] = j; }
+      }
+      for (int i = 0; i < N; i++) y[i] = 0;
+      for (int q = 0; q < na; q++) {
+        const float *v = VT + active[q] * N;
+        float zj = z[active[q]];
+        for (int i = 0; i < N; i++) y[i] += v[i] * zj;
       }
       float loss = 0;
-      for (int i = 0; i < N; i++) {
-        float y = 0;
-        for (int q = 0; q < na; q++) y += V[i * H + active[q]] * z[active[q]];
-        float e = y - x[i];
-        loss += e * e;
-        float c = lr2 * e;
-        for (int q = 0; q < na; q++) {
-          int j = active[q];
-          float v = V[i * H + j];
-          back[j] += v * e;
-          V[i * H + j] = v - c * z[j];
-        }
+      for (int i = 0; i < N; i++) { err[i] = y[i] - x[i]; loss += err[i] * err[i]; }
+      for (int q = 0; q < na; q++) {
+        int j = active[q];
+        float *v = VT + j * N;
+        float c = lr2 * z[j], b = 0;
+        for (int i = 0; i < N; i++) { b += v[i] * err[i]; v[i] -= c * err[i]; }
+        back[j] = b;
       }
       for (int q = 0; q < na; q++) {
         int j = active[q];

@@ -4,7 +4,7 @@
  */
 import type { AutoEncoder } from './autoencoder.js';
 import { meanLoss } from './autoencoder.js';
-import { sgdEpoch, makeScratch } from './sgd-kernel.js';
+import { SgdKernel } from './sgd-kernel.js';
 import type { Rng } from './rng.js';
 
 export interface TrainOptions {
@@ -31,7 +31,7 @@ export interface TrainResult {
 }
 
 export async function train(net: AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
-  const scratch = makeScratch(net.hidden);
+  const kernel = new SgdKernel(net);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const divergeFactor = opts.divergeFactor ?? 1e6;
   const losses: number[] = [];
@@ -40,7 +40,7 @@ export async function train(net: AutoEncoder, frames: Float64Array, count: numbe
   let sliceStart = performance.now();
   for (let e = 0; e < opts.epochs; e++) {
     if (order !== null) rng.shuffle(order);
-    const loss = sgdEpoch(net, frames, order, count, opts.lr, scratch) / count;
+    const loss = kernel.epoch(frames, order, count, opts.lr) / count;
     losses.push(loss);
     if (!Number.isFinite(loss) || loss > divergeFactor * losses[0]) {
       stopped = 'diverged';
@@ -59,6 +59,7 @@ export async function train(net: AutoEncoder, frames: Float64Array, count: numbe
     }
   }
   if (stopped !== 'interrupted') busy += performance.now() - sliceStart;
+  kernel.finish();
   const seconds = busy / 1000;
   const steps = losses.length * count;
   return { losses, stopped, seconds, stepsPerSecond: seconds > 0 ? steps / seconds : 0 };

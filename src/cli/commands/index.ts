@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerTrain } from './train.js';
+import { registerGradcheck } from './gradcheck.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerTrain(program);
+  registerGradcheck(program);
 }

@@ -1,0 +1,194 @@
+import { Command, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { loadWav, type LoadedAudio } from '../../audio/wav.js';
+import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import { createAutoEncoder, initUniform, parameterCount, meanLoss, type AutoEncoder } from '../../model/autoencoder.js';
+import { Rng, randomSeed } from '../../model/rng.js';
+import { train, type TrainResult } from '../../model/train.js';
+import { loadModel, saveModel } from '../../model/model-file.js';
+import { UserError, UsageError, EXIT } from '../../errors.js';
+import { makeIo, progress, info, warn, type Io } from '../output.js';
+import { renderLossChart, fmt, fmtInt } from '../render.js';
+import { positiveNumber, nonNegativeInt, positiveInt, intInRange, seedValue } from '../options.js';
+
+export const SAMPLE_WAV = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
+
+interface TrainFlags {
+  wav?: string;
+  frames?: number;
+  seconds?: number;
+  scale: number;
+  hidden: number;
+  lr: number;
+  epochs: number;
+  shuffle?: boolean;
+  seed?: number;
+  init?: string;
+  save?: string;
+  log?: boolean;
+  json?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z on a WAV file and print the loss curve')
+    .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
+    .option('--frames <n>', 'train on the first N frames only (--frames 1 is the course\'s first exercise)', positiveInt)
+    .option('--seconds <s>', 'train on the first S seconds only', positiveNumber)
+    .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
+    .addOption(new Option('--hidden <n>', 'hidden units: the size of the code Z').default(10).argParser(intInRange(1, FRAME_SIZE)))
+    .addOption(new Option('--lr <rate>', 'learning rate of the SGD step').default(0.01).argParser(positiveNumber))
+    .addOption(new Option('--epochs <n>', 'passes over all the frames (0: only measure the loss)').default(200).argParser(nonNegativeInt))
+    .option('--shuffle', 'visit the frames in a new random order each epoch (default: frame order, like the course)')
+    .option('--seed <n>', 'seed for the initial weights and the shuffle (default: random; always printed)', seedValue)
+    .option('--init <model.json>', 'start from a saved model instead of random weights')
+    .option('--save <model.json>', 'write the trained model (JSON, see README)')
+    .option('--log', 'log-scale y axis for the loss curve')
+    .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
+      if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
+      const wav = flags.wav ?? SAMPLE_WAV;
+      if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${SAMPLE_WAV})`);
+      const audio = loadWav(wav);
+      process.exitCode = await runTraining(io, audio, flags, cmd);
+    });
+}
+
+/** Everything after the audio is in memory; shared with `train --device`. */
+export async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: Command): Promise<number> {
+  if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
+  for (const w of audio.warnings) warn(io, w);
+
+  // The model: from --init, or fresh random weights.
+  let net: AutoEncoder;
+  let scale = flags.scale;
+  const seed = flags.seed ?? randomSeed();
+  const rng = new Rng(seed);
+  if (flags.init !== undefined) {
+    const saved = loadModel(flags.init);
+    net = saved.net;
+    if (cmd.getOptionValueSource('hidden') === 'cli' && flags.hidden !== net.hidden) {
+      throw new UsageError(`--hidden ${flags.hidden} does not match the model in ${flags.init} (${net.hidden} hidden units): drop --hidden or use another model`);
+    }
+    if (cmd.getOptionValueSource('scale') !== 'cli') scale = saved.scale;
+    else if (saved.scale !== scale) warn(io, `--scale ${scale} differs from the ${saved.scale} the model in ${flags.init} was trained with`);
+  } else {
+    net = createAutoEncoder(FRAME_SIZE, flags.hidden);
+    initUniform(net, rng);
+  }
+
+  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds }, audio.source.path);
+  if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
+
+  // Ctrl-C: finish the current slice, then show what was learnt so far. A second Ctrl-C quits at once.
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+
+  const spin = progress(io, `Training 160→${net.hidden}→160 on ${frames.count} frames, ${flags.epochs} epochs, lr ${flags.lr}`);
+  const started = performance.now();
+  let result: TrainResult;
+  try {
+    result = await train(net, frames.data, frames.count, rng, {
+      lr: flags.lr,
+      epochs: flags.epochs,
+      shuffle: flags.shuffle === true,
+      shouldStop: () => interrupted,
+      onProgress: (epoch, loss) => {
+        const elapsed = (performance.now() - started) / 1000;
+        const left = (elapsed / epoch) * (flags.epochs - epoch);
+        spin.update(`epoch ${epoch}/${flags.epochs}  loss ${fmt(loss)}  ${left.toFixed(1)} s left`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const finalModelLoss = meanLoss(net, frames.data, frames.count);
+  if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.losses.length}`);
+  else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.losses.length} of ${flags.epochs} epochs`);
+  else spin.succeed(`trained ${result.losses.length} epochs in ${result.seconds.toFixed(2)} s`);
+
+  if (flags.save !== undefined && result.stopped !== 'diverged') {
+    await saveModel(flags.save, net, scale);
+    info(io, `model saved to ${flags.save}${result.stopped === 'interrupted' ? ' (as trained so far)' : ''}`);
+  }
+
+  const report = { audio, frames, net, scale, seed, flags, result, finalModelLoss };
+  if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
+  else io.out.write(renderReport(io, report) + '\n');
+
+  if (result.stopped === 'diverged') {
+    const last = result.losses[result.losses.length - 1];
+    throw new UserError(`training diverged at epoch ${result.losses.length} (loss ${fmt(last)}) with --lr ${flags.lr}: try a smaller learning rate, e.g. --lr ${fmt(flags.lr / 10)}`, EXIT.diverged);
+  }
+  return result.stopped === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+}
+
+interface Report {
+  audio: LoadedAudio;
+  frames: Frames;
+  net: AutoEncoder;
+  scale: number;
+  seed: number;
+  flags: TrainFlags;
+  result: TrainResult;
+  finalModelLoss: number;
+}
+
+function toJson(r: Report): Record<string, unknown> {
+  const { losses } = r.result;
+  return {
+    source: { ...r.audio.source, conversion: r.audio.conversion, warnings: r.audio.warnings },
+    config: {
+      frameSize: FRAME_SIZE,
+      sampleRate: SAMPLE_RATE,
+      hidden: r.net.hidden,
+      scale: r.scale,
+      lr: r.flags.lr,
+      epochs: r.flags.epochs,
+      shuffle: r.flags.shuffle === true,
+      init: r.flags.init ?? null,
+      frames: r.frames.count,
+      framesAvailable: r.frames.available,
+      droppedSamples: r.frames.droppedSamples,
+    },
+    seed: r.seed,
+    parameters: parameterCount(r.net),
+    compression: FRAME_SIZE / r.net.hidden,
+    losses,
+    firstLoss: losses.length ? losses[0] : null,
+    finalLoss: losses.length ? losses[losses.length - 1] : null,
+    modelLoss: r.finalModelLoss,
+    stopped: r.result.stopped,
+    timing: { seconds: r.result.seconds, stepsPerSecond: r.result.stepsPerSecond },
+  };
+}
+
+function renderReport(io: Io, r: Report): string {
+  const { losses } = r.result;
+  const h = r.net.hidden;
+  const lines: string[] = [];
+  if (losses.length > 0) {
+    lines.push(renderLossChart(losses, { width: io.out.columns ?? 80, log: r.flags.log === true, color: io.color }), '');
+  }
+  const src = r.audio.source;
+  const secs = r.frames.count * FRAME_SIZE / SAMPLE_RATE;
+  lines.push(`source:      ${src.path} (${src.sampleRate} Hz, ${src.channels === 1 ? 'mono' : src.channels + ' channels'}, ${src.encoding})`);
+  lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${r.frames.count < r.frames.available ? `, first ${r.frames.count} of ${r.frames.available}` : ''}`);
+  lines.push(`network:     160 → ${h} (ReLU) → 160, no biases`);
+  lines.push(`parameters:  ${parameterCount(r.net)} = W ${h}×160 + V 160×${h}, compression ×${fmt(FRAME_SIZE / h)}`);
+  lines.push(`training:    ${losses.length} epochs, lr ${r.flags.lr}, per-sample SGD${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
+  if (losses.length > 0) {
+    lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
+    lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
+  }
+  lines.push(`model loss:  ${fmt(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
+  lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
+  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s`);
+  return lines.join('\n');
+}

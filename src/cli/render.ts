@@ -1,0 +1,73 @@
+import asciichart from 'asciichart';
+
+/** Short, honest number formatting: 3 significant digits, exponent only when needed. */
+export function fmt(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e6) return String(Number(x.toPrecision(digits)));
+  return x.toExponential(digits - 1);
+}
+
+export function fmtInt(x: number): string {
+  return Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
+}
+
+export interface ChartOptions {
+  /** Terminal columns available. */
+  width: number;
+  height?: number;
+  log?: boolean;
+  color?: boolean;
+}
+
+const LABEL = 10;
+
+/**
+ * The loss curve with asciichart, one column per epoch or, when there are more epochs
+ * than columns, the mean of each group of epochs; epochs labelled on an x axis below.
+ */
+export function renderLossChart(losses: readonly number[], opts: ChartOptions): string {
+  if (losses.length === 0) return '(no epoch finished: no curve to draw)';
+  const finite = losses.map((l) => (Number.isFinite(l) ? l : NaN));
+  const cols = Math.max(10, opts.width - LABEL - 3);
+  const n = finite.length;
+  const buckets = Math.min(n, cols);
+  const series: number[] = [];
+  const firstEpoch: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * n) / buckets);
+    const hi = Math.max(lo + 1, Math.floor(((b + 1) * n) / buckets));
+    let s = 0;
+    let c = 0;
+    for (let e = lo; e < hi; e++) if (!Number.isNaN(finite[e])) { s += finite[e]; c++; }
+    series.push(c ? s / c : NaN);
+    firstEpoch.push(lo + 1);
+  }
+  const log = opts.log === true;
+  const plotted = series.map((v) => (log ? Math.log10(Math.max(v, 1e-300)) : v));
+  const shown = plotted.filter((v) => !Number.isNaN(v));
+  if (shown.length === 0) return '(the loss was never a finite number: no curve to draw)';
+  const format = (v: number): string => fmt(log ? 10 ** v : v).padStart(LABEL);
+  const flat = Math.max(...shown) === Math.min(...shown);
+  const chart = asciichart.plot(plotted.map((v) => (Number.isNaN(v) ? Number.NaN : v)), {
+    height: flat ? 1 : opts.height ?? 12,
+    format,
+    ...(opts.color ? { colors: [asciichart.cyan] } : {}),
+  });
+  // x axis: tick marks and epoch numbers under the first, last and evenly spaced columns.
+  const pad = ' '.repeat(LABEL + 1);
+  const axis = pad + '└' + '─'.repeat(buckets);
+  const labels = new Array<string>(buckets + 12).fill(' ');
+  const place = (col: number, text: string): void => {
+    const start = Math.min(Math.max(0, col - Math.floor(text.length / 2)), buckets + 11 - text.length);
+    for (let i = 0; i < text.length; i++) labels[start + i] = text[i];
+  };
+  const step = Math.max(12, Math.floor(buckets / 5));
+  const ticks: number[] = [];
+  for (let c = 0; c < buckets - step / 2; c += step) ticks.push(c);
+  ticks.push(buckets - 1);
+  for (const c of ticks) place(c, String(c === buckets - 1 ? n : firstEpoch[c]));
+  const title = log ? 'loss (log scale) per epoch' : 'loss per epoch';
+  return [' '.repeat(LABEL - 4) + title, chart, axis, pad + labels.join('').trimEnd(), pad + 'epoch'].join('\n');
+}
