@@ -1,9 +1,10 @@
 /**
  * IMA (DVI) ADPCM decoder for WAV files (format 0x0011).
  *
- * Ours rather than wavefile's: wavefile 11 decodes only mono, repeats the first
- * sample of every block, drops the last block and mis-reads negative header
- * samples, so its output drifts out of time with the real audio.
+ * Ours rather than wavefile's: wavefile 11 ignores the channel interleaving of
+ * stereo blocks, emits the first sample of every block twice (so the audio drifts
+ * one sample per block) and never decodes the last block. Checked bit-exact
+ * against sox in test/audio-formats.test.ts.
  */
 
 const INDEX_ADJUST = [-1, -1, -1, -1, 2, 4, 6, 8, -1, -1, -1, -1, 2, 4, 6, 8];

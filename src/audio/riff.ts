@@ -83,10 +83,11 @@ function printable(b: Uint8Array): string {
 /** A hint for the files people most often mistake for WAV. */
 function guessType(b: Uint8Array): string {
   const head = printable(b.subarray(0, 12));
-  if (head.startsWith('ID3') || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0)) return '; it looks like an MP3';
-  if (head.startsWith('OggS')) return '; it looks like an Ogg (Vorbis/Opus) file';
-  if (head.startsWith('fLaC')) return '; it looks like a FLAC file';
-  if (head.slice(4, 8) === 'ftyp') return '; it looks like an MP4/M4A file';
-  if (head.startsWith('FORM')) return '; it looks like an AIFF file';
+  const convert = ': convert it first, e.g. `ffmpeg -i in.xxx -ar 16000 -ac 1 out.wav`';
+  if (head.startsWith('ID3') || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0)) return `; it looks like an MP3${convert}`;
+  if (head.startsWith('OggS')) return `; it looks like an Ogg (Vorbis/Opus) file${convert}`;
+  if (head.startsWith('fLaC')) return `; it looks like a FLAC file${convert}`;
+  if (head.slice(4, 8) === 'ftyp') return `; it looks like an MP4/M4A file${convert}`;
+  if (head.startsWith('FORM')) return `; it looks like an AIFF file${convert}`;
   return '';
 }

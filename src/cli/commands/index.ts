@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerTrain } from './train.js';
 import { registerGradcheck } from './gradcheck.js';
+import { registerConvert } from './convert.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 export function registerCommands(program: Command): void {
   registerTrain(program);
   registerGradcheck(program);
+  registerConvert(program);
 }

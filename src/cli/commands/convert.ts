@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { loadWav, encodeWav16 } from '../../audio/wav.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { UserError, UsageError } from '../../errors.js';
+import { makeIo, info, warn } from '../output.js';
+
+interface ConvertFlags {
+  output: string;
+  json?: boolean;
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('write a WAV file as training sees it: 16 kHz mono 16-bit (to listen to it, or compare with other tools)')
+    .argument('<in.wav>', 'any WAV file: PCM 8/16/24/32-bit, float, µ-law, A-law or IMA ADPCM, any rate and channel count')
+    .requiredOption('-o, --output <out.wav>', 'where to write the 16 kHz mono 16-bit WAV')
+    .option('--json', 'print one JSON object (source format, conversion, warnings, output) instead of text')
+    .action(async (input: string, flags: ConvertFlags, cmd: Command) => {
+      const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
+      if (resolve(flags.output) === resolve(input)) {
+        throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
+      }
+      const audio = loadWav(input);
+      info(io, audio.conversion ? `converted ${input}: ${audio.conversion}` : `${input} already is 16 kHz mono 16-bit: samples copied unchanged`);
+      for (const w of audio.warnings) warn(io, w);
+
+      try {
+        await writeFileAtomic(flags.output, encodeWav16(audio.samples, audio.sampleRate));
+      } catch (e) {
+        throw new UserError(writeProblem(flags.output, e), 1, { cause: e });
+      }
+
+      const seconds = audio.samples.length / audio.sampleRate;
+      if (flags.json) {
+        io.out.write(JSON.stringify({
+          input,
+          output: flags.output,
+          source: audio.source,
+          conversion: audio.conversion,
+          warnings: audio.warnings,
+          sampleRate: audio.sampleRate,
+          channels: 1,
+          bitsPerSample: 16,
+          samples: audio.samples.length,
+          seconds,
+        }) + '\n');
+      } else {
+        io.out.write(`${flags.output}: ${seconds.toFixed(2)} s, ${audio.samples.length} samples, 16000 Hz mono 16-bit\n`);
+      }
+    });
+}
+
+function writeProblem(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `cannot write ${path}: its folder does not exist`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `cannot write ${path}: permission denied`;
+  if (code === 'EISDIR') return `cannot write ${path}: it is a directory`;
+  if (code === 'ENOSPC') return `cannot write ${path}: the disk is full`;
+  return `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`;
+}
