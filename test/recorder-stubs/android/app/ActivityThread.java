@@ -1,0 +1,29 @@
+package android.app;
+
+/** Only what the recorder's reflection and AudioRecord (Android 11) touch, with the real names. */
+public final class ActivityThread {
+  private static ActivityThread sCurrentActivityThread;
+  boolean mSystemThread;
+  Application mInitialApplication;
+
+  ActivityThread() {}
+
+  public static ActivityThread currentActivityThread() {
+    return sCurrentActivityThread;
+  }
+
+  public Application getApplication() {
+    return mInitialApplication;
+  }
+
+  /** What Android 11's AudioRecord constructor sends the audio server as the recording package. */
+  public static String currentOpPackageName() {
+    ActivityThread am = currentActivityThread();
+    return (am != null && am.getApplication() != null) ? am.getApplication().getOpPackageName() : null;
+  }
+
+  public ContextImpl getSystemContext() {
+    System.err.println("stub: system context created, mSystemThread=" + mSystemThread);
+    return new ContextImpl();
+  }
+}

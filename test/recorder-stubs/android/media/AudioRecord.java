@@ -1,0 +1,141 @@
+package android.media;
+
+import android.app.ActivityThread;
+import android.content.AttributionSource;
+import android.content.Context;
+import android.os.Build;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.List;
+
+/** A microphone that plays back a known waveform; see ../../README.md for the knobs. */
+public class AudioRecord {
+  public static final int ERROR_INVALID_OPERATION = -3;
+  public static final int RECORDSTATE_STOPPED = 1;
+  public static final int RECORDSTATE_RECORDING = 3;
+
+  /** The recorded waveform: full-scale, both signs, and odd, so byte order and offsets show. */
+  public static short sample(int i) {
+    return (short) (i * 997);
+  }
+
+  private static final int MAX_PER_READ = 441;
+  private static int builds;
+
+  private int recordingState = RECORDSTATE_STOPPED;
+  private boolean released;
+  private int given;
+
+  private static String knob(String name) {
+    return System.getProperty("stub." + name, "");
+  }
+
+  private static void log(String line) {
+    System.err.println("stub: " + line);
+  }
+
+  public static int getMinBufferSize(int sampleRateInHz, int channelConfig, int audioFormat) {
+    return sampleRateInHz / 25 * 2; // 40 ms of mono 16-bit
+  }
+
+  public void startRecording() {
+    if (released) {
+      throw new IllegalStateException("startRecording() called on an uninitialized AudioRecord.");
+    }
+    if (!knob("mic").equals("nostart")) {
+      recordingState = RECORDSTATE_RECORDING;
+    }
+    log("startRecording state=" + recordingState);
+  }
+
+  public int getRecordingState() {
+    return recordingState;
+  }
+
+  public int read(short[] audioData, int offsetInShorts, int sizeInShorts) {
+    if (recordingState != RECORDSTATE_RECORDING) {
+      return ERROR_INVALID_OPERATION;
+    }
+    int errorAt = Integer.getInteger("stub.readErrorAt", -1);
+    int n = Math.min(sizeInShorts, MAX_PER_READ);
+    if (errorAt >= 0) {
+      if (given >= errorAt) {
+        return ERROR_INVALID_OPERATION;
+      }
+      n = Math.min(n, errorAt - given);
+    }
+    for (int i = 0; i < n; i++) {
+      audioData[offsetInShorts + i] = sample(given + i);
+    }
+    given += n;
+    return n;
+  }
+
+  public void release() {
+    released = true;
+    recordingState = RECORDSTATE_STOPPED;
+    log("released after " + given + " samples");
+  }
+
+  /** Android 11 lets uid 2000 record only while a com.android.shell activity is in front. */
+  private static boolean shellInForeground() {
+    try {
+      List<String> lines = Files.readAllLines(Paths.get(knob("amLog")), StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        return false;
+      }
+      String last = lines.get(lines.size() - 1);
+      return last.startsWith("start ") && last.contains(" -n com.android.shell/");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  public static class Builder {
+    private int source = -1;
+    private AudioFormat format;
+    private int bufferSize;
+    private Context context;
+
+    public Builder setAudioSource(int source) { this.source = source; return this; }
+
+    public Builder setAudioFormat(AudioFormat format) { this.format = format; return this; }
+
+    public Builder setBufferSizeInBytes(int bufferSize) { this.bufferSize = bufferSize; return this; }
+
+    public Builder setContext(Context context) {
+      if (Build.VERSION.SDK_INT < 31) {
+        throw new NoSuchMethodError("AudioRecord.Builder.setContext exists from API 31");
+      }
+      this.context = context;
+      return this;
+    }
+
+    public AudioRecord build() {
+      builds++;
+      String pkg;
+      int uid = 2000;
+      if (Build.VERSION.SDK_INT >= 31) {
+        AttributionSource a = context != null ? context.getAttributionSource() : null;
+        pkg = a != null ? a.getPackageName() : null;
+        uid = a != null ? a.getUid() : uid;
+      } else {
+        pkg = ActivityThread.currentOpPackageName();
+      }
+      log("build source=" + source + " rate=" + format.sampleRate + " channelMask=" + format.channelMask
+          + " encoding=" + format.encoding + " buffer=" + bufferSize + " package=" + pkg + " uid=" + uid);
+      if (!"com.android.shell".equals(pkg) || uid != 2000) {
+        throw new UnsupportedOperationException("Cannot create AudioRecord (not the shell's identity)");
+      }
+      if (Build.VERSION.SDK_INT == 30 && !shellInForeground()) {
+        throw new UnsupportedOperationException("Cannot create AudioRecord (shell not in foreground)");
+      }
+      if (builds <= Integer.getInteger("stub.failFirst", 0) || knob("mic").equals("busy")) {
+        throw new UnsupportedOperationException("Cannot create AudioRecord");
+      }
+      return new AudioRecord();
+    }
+  }
+}
