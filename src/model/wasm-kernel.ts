@@ -1,0 +1,135 @@
+/**
+ * The SGD kernel compiled to WebAssembly SIMD (wasm/kernel.c, built by `npm run build:wasm`):
+ * the same math and loop order as SgdKernel, in float32 with 4-wide vectors. SgdKernel stays
+ * the readable reference; the tests check the two agree epoch by epoch.
+ *
+ * Each kernel gets its own instance and memory, laid out here once:
+ *   W (h·n) | Vᵀ (h·n) | scratch (error n, Z h, active h) | order (count) | frames (count·n)
+ * All float32; the order is copied in per epoch, the frames only once.
+ */
+import { readFileSync } from 'node:fs';
+import type { AutoEncoder, Vec } from './autoencoder.js';
+import type { EpochKernel } from './sgd-kernel.js';
+
+// tsc copies no .wasm into dist/, so both src/model/ and dist/model/ read the committed one in src/.
+const WASM_URL = new URL('../../src/model/wasm/kernel.wasm', import.meta.url);
+
+/** The few WebAssembly features used (the project's lib/types settings do not declare them). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface KernelExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  __heap_base: { value: number };
+  epoch(W: number, Vt: number, frames: number, order: number, count: number, n: number, h: number, lr: number, scratch: number): number;
+}
+
+const PAGE = 65536;
+let compiled: { module: object } | { error: string } | undefined;
+
+function loadModule(): { module: object } | { error: string } {
+  if (compiled !== undefined) return compiled;
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (wasm === undefined) return (compiled = { error: 'this JavaScript runtime has no WebAssembly' });
+  try {
+    // Synchronous and small (~2 KB): compiling fails here too if the engine lacks SIMD.
+    compiled = { module: new wasm.Module(readFileSync(WASM_URL)) };
+  } catch (err) {
+    compiled = { error: `cannot load ${WASM_URL.pathname}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return compiled;
+}
+
+/** True when WebAssembly with SIMD is supported here and the kernel's .wasm loads. */
+export function wasmKernelAvailable(): boolean {
+  return 'module' in loadModule();
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+export class WasmSgdKernel implements EpochKernel {
+  private readonly exports: KernelExports;
+  private readonly n: number;
+  private readonly h: number;
+  private readonly wAt: number;
+  private readonly vtAt: number;
+  private readonly scratchAt: number;
+  private readonly orderAt: number;
+  private readonly framesAt: number;
+
+  constructor(
+    private readonly net: AutoEncoder,
+    private readonly frames: Vec,
+    private readonly frameCount: number,
+  ) {
+    const { frameSize: n, hidden: h, W, V } = net;
+    // Training a float64 network in float32 would silently drop precision.
+    if (!(W instanceof Float32Array) || !(V instanceof Float32Array)) throw new Error('the WebAssembly kernel trains float32 weights only');
+    if (n % 4 !== 0) throw new Error(`frame size must be a multiple of 4 (got ${n})`);
+    if (!Number.isInteger(frameCount) || frameCount < 0 || frames.length < frameCount * n) {
+      throw new Error(`${frameCount} frames of ${n} do not fit in ${frames.length} samples`);
+    }
+    const loaded = loadModule();
+    if (!('module' in loaded)) throw new Error(loaded.error);
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    this.exports = new wasm.Instance(loaded.module, {}).exports as unknown as KernelExports;
+    this.n = n;
+    this.h = h;
+
+    this.wAt = align16(this.exports.__heap_base.value);
+    this.vtAt = align16(this.wAt + 4 * h * n);
+    this.scratchAt = align16(this.vtAt + 4 * h * n);
+    this.orderAt = align16(this.scratchAt + 4 * (n + 2 * h));
+    this.framesAt = align16(this.orderAt + 4 * frameCount);
+    const end = this.framesAt + 4 * frameCount * n;
+    const memory = this.exports.memory;
+    const pages = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
+    if (pages > 0) {
+      try {
+        memory.grow(pages);
+      } catch {
+        throw new Error(`not enough memory for ${frameCount} frames in the WebAssembly kernel (${Math.ceil(end / 2 ** 20)} MiB)`);
+      }
+    }
+
+    this.f32(this.wAt, h * n).set(W);
+    const vt = this.f32(this.vtAt, h * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < h; j++) vt[j * n + i] = V[i * h + j];
+    this.f32(this.framesAt, frameCount * n).set(frames.subarray(0, frameCount * n));
+  }
+
+  /** Trains on frames[order[t]] for t < count (order null: frame order); returns Σ L, each before its update. */
+  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
+    if (frames !== this.frames) throw new Error('WasmSgdKernel.epoch() must be given the frames it was built with');
+    if (!Number.isInteger(count) || count < 0 || count > this.frameCount) throw new Error(`count ${count} is outside 0..${this.frameCount}`);
+    let orderAt = 0; // 0 tells the kernel to use frame order
+    if (order !== null) {
+      if (order.length < count) throw new Error(`order has ${order.length} entries, ${count} needed`);
+      // Checked here because the kernel would read whatever memory an out-of-range index points at.
+      const dst = new Uint32Array(this.exports.memory.buffer, this.orderAt, count);
+      for (let t = 0; t < count; t++) {
+        const f = order[t];
+        if (f >= this.frameCount) throw new Error(`order[${t}] = ${f} is not a frame index (< ${this.frameCount})`);
+        dst[t] = f;
+      }
+      orderAt = this.orderAt;
+    }
+    return this.exports.epoch(this.wAt, this.vtAt, this.framesAt, orderAt, count, this.n, this.h, lr, this.scratchAt);
+  }
+
+  /** Writes the trained W and V (untransposed) back into the AutoEncoder. */
+  finish(): void {
+    const { n, h } = this;
+    const { W, V } = this.net;
+    W.set(this.f32(this.wAt, h * n));
+    const vt = this.f32(this.vtAt, h * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < h; j++) V[i * h + j] = vt[j * n + i];
+  }
+
+  // A fresh view each time: the memory never grows after the constructor, but a view is cheap.
+  private f32(at: number, length: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, at, length);
+  }
+}

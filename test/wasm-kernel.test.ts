@@ -1,0 +1,135 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createAutoEncoder, initUniform, type AutoEncoder } from '../src/model/autoencoder.js';
+import { Rng } from '../src/model/rng.js';
+import { SgdKernel } from '../src/model/sgd-kernel.js';
+import { WasmSgdKernel, wasmKernelAvailable } from '../src/model/wasm-kernel.js';
+
+const N = 160;
+
+/** Real speech: the bundled 16 kHz mono 16-bit sample, 44-byte header, int16 / 32000, as float64 like the trainer. */
+function speechFrames(): { frames: Float64Array; count: number } {
+  const wav = readFileSync(fileURLToPath(new URL('../fixtures/sample.wav', import.meta.url)));
+  const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
+  const count = Math.floor(pcm.length / N);
+  const frames = new Float64Array(count * N);
+  for (let i = 0; i < frames.length; i++) frames[i] = pcm[i] / 32000;
+  return { frames, count };
+}
+
+const { frames, count: frameCount } = speechFrames();
+
+function twins(hidden: number, seed: number): [AutoEncoder, AutoEncoder] {
+  const a = createAutoEncoder(N, hidden, 'float32');
+  initUniform(a, new Rng(seed));
+  const b = createAutoEncoder(N, hidden, 'float32');
+  b.W.set(a.W);
+  b.V.set(a.V);
+  return [a, b];
+}
+
+/*
+ * Tolerances. SgdKernel sums in float64 (storing weights as float32); the WASM kernel sums in
+ * float32, 4 lanes at a time, so each 160-term sum differs by a few float32 ulps (ε = 6e-8).
+ * Both are deterministic (IEEE arithmetic, no FMA), so these numbers are the same on every machine.
+ * Measured over 20 epochs, hidden 1/7/10/64, frame and shuffled order: epoch losses agree to
+ * ≤ 4e-8 relative, weights (|w| < 0.34) to ≤ 1.5e-7 absolute. The subtlest plausible bug, the
+ * backward sum reading V after its update instead of before, moves the losses by 6e-6 to 1e-4.
+ */
+const LOSS_REL = 3e-7;
+const WEIGHT_ABS = 2e-6;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Trains both kernels side by side; returns the per-epoch Σ L of each. */
+function trainBoth(hidden: number, opts: { epochs: number; count: number; shuffle: boolean; seed?: number }) {
+  const [ref, net] = twins(hidden, opts.seed ?? 42);
+  const ts = new SgdKernel(ref);
+  const wasm = new WasmSgdKernel(net, frames, frameCount);
+  const rng = new Rng(9);
+  const order = opts.shuffle ? Uint32Array.from({ length: frameCount }, (_, i) => i) : null;
+  const tsLoss: number[] = [];
+  const wasmLoss: number[] = [];
+  for (let e = 0; e < opts.epochs; e++) {
+    if (order !== null) rng.shuffle(order);
+    tsLoss.push(ts.epoch(frames, order, opts.count, 0.01));
+    wasmLoss.push(wasm.epoch(frames, order, opts.count, 0.01));
+  }
+  ts.finish();
+  wasm.finish();
+  return { ref, net, tsLoss, wasmLoss };
+}
+
+function expectAgreement(r: ReturnType<typeof trainBoth>): void {
+  for (let e = 0; e < r.tsLoss.length; e++) {
+    expect(Number.isFinite(r.wasmLoss[e])).toBe(true);
+    expect(Math.abs(r.wasmLoss[e] - r.tsLoss[e]) / r.tsLoss[e]).toBeLessThan(LOSS_REL);
+  }
+  expect(maxAbsDiff(r.net.W, r.ref.W)).toBeLessThan(WEIGHT_ABS);
+  expect(maxAbsDiff(r.net.V, r.ref.V)).toBeLessThan(WEIGHT_ABS);
+}
+
+describe('WasmSgdKernel', () => {
+  it('is available on Node 20 (WebAssembly SIMD, committed .wasm)', () => {
+    expect(wasmKernelAvailable()).toBe(true);
+  });
+
+  it('matches SgdKernel epoch by epoch on real speech, in frame order', () => {
+    const r = trainBoth(10, { epochs: 20, count: frameCount, shuffle: false });
+    expectAgreement(r);
+    expect(r.wasmLoss[19]).toBeLessThan(0.7 * r.wasmLoss[0]); // it does learn
+  });
+
+  it('matches with a shuffled order over a frame count that is not a multiple of anything special', () => {
+    expect(frameCount).toBeGreaterThan(333);
+    expectAgreement(trainBoth(10, { epochs: 20, count: 333, shuffle: true }));
+  });
+
+  it.each([1, 7, 64])('matches with %i hidden units', (hidden) => {
+    expectAgreement(trainBoth(hidden, { epochs: 8, count: frameCount, shuffle: true, seed: hidden }));
+  });
+
+  it('finish() after 0 epochs gives back exactly the initial weights', () => {
+    const [orig, net] = twins(7, 5);
+    new WasmSgdKernel(net, frames, frameCount).finish();
+    expect(net.W).toEqual(orig.W);
+    expect(net.V).toEqual(orig.V);
+  });
+
+  it('rejects other frames, out-of-range orders and float64 networks', () => {
+    const [, net] = twins(10, 1);
+    const k = new WasmSgdKernel(net, frames, frameCount);
+    expect(() => k.epoch(frames.slice(), null, frameCount, 0.01)).toThrow(/frames it was built with/);
+    expect(() => k.epoch(frames, null, frameCount + 1, 0.01)).toThrow(/outside/);
+    const order = new Uint32Array(frameCount);
+    order[3] = frameCount;
+    expect(() => k.epoch(frames, order, frameCount, 0.01)).toThrow(/not a frame index/);
+    expect(() => new WasmSgdKernel(createAutoEncoder(N, 10, 'float64'), frames, frameCount)).toThrow(/float32/);
+  });
+});
+
+// The committed kernel.wasm must be what kernel.c builds to (clang + lld; byte-identical builds, see build.sh).
+const hasClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
+const needClang = hasClang || process.env.CI === 'true';
+const buildTitle = needClang ? 'kernel.wasm is built from kernel.c' : 'kernel.wasm rebuild: skipped, clang or wasm-ld missing (Debian: clang lld)';
+describe.skipIf(!needClang)(buildTitle, () => {
+  it('rebuilds byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlaudio-wasm-'));
+    try {
+      const script = fileURLToPath(new URL('../src/model/wasm/build.sh', import.meta.url));
+      execFileSync('sh', [script, join(dir, 'kernel.wasm')], { stdio: 'pipe' });
+      const committed = readFileSync(fileURLToPath(new URL('../src/model/wasm/kernel.wasm', import.meta.url)));
+      expect(Buffer.compare(readFileSync(join(dir, 'kernel.wasm')), committed)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
