@@ -64,14 +64,19 @@ export function walkRiff(bytes: Uint8Array): RiffResult {
     const size = Math.min(declaredSize, bytes.length - start);
     chunks.push({ id, start, declaredSize, size });
     let next = start + declaredSize;
-    if (declaredSize % 2 === 1) {
-      // Chunks are word-aligned: an odd-sized body is followed by a pad byte.
-      // A few writers forget it, so only skip it when a chunk id follows it.
-      if (isFourCC(bytes, next + 1) || !isFourCC(bytes, next)) next += 1;
-    }
+    // Chunks are word-aligned: an odd-sized body is followed by a pad byte.
+    if (declaredSize % 2 === 1 && !forgotPad(bytes, next)) next += 1;
     at = next;
   }
   return { ok: true, chunks };
+}
+
+const COMMON_IDS = new Set(['data', 'fmt ', 'fact', 'LIST', 'cue ', 'smpl', 'inst', 'bext', 'iXML', 'junk', 'JUNK', 'PAD ', 'FLLR', 'id3 ', 'ID3 ', 'PEAK', 'acid', 'cart', '_PMX', 'DISP', 'labl', 'note', 'ltxt', 'plst']);
+
+/** A few writers leave out the pad byte: trust that only when a well-known chunk starts right there and not after the pad. */
+function forgotPad(bytes: Uint8Array, unpadded: number): boolean {
+  return isFourCC(bytes, unpadded) && COMMON_IDS.has(fourCC(bytes, unpadded))
+    && !(isFourCC(bytes, unpadded + 1) && COMMON_IDS.has(fourCC(bytes, unpadded + 1)));
 }
 
 function printable(b: Uint8Array): string {

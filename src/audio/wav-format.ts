@@ -124,7 +124,7 @@ export function parseFmt(body: Uint8Array): FormatResult {
       return { ok: true, format: { ...base, coding: { kind: 'ima-adpcm', samplesPerBlock: perBlock }, encoding: 'IMA ADPCM' } };
     }
     default: {
-      const hex = `0x${tag.toString(16).padStart(4, '0').toUpperCase()}`;
+      const hex = `0x${tag.toString(16).toUpperCase()}`;
       const name = KNOWN_CODECS[tag];
       return {
         ok: false,
