@@ -472,7 +472,7 @@
 # One attempt: build the AudioRecord (with context on 12+; setContext does not exist
 # on 11), start it, and check it is really recording.
 .method private static startMic(ILandroid/content/Context;)Landroid/media/AudioRecord;
-    .locals 6
+    .locals 7
     .annotation system Ldalvik/annotation/Throws;
         value = {
             Ldlaudio/Failure;
@@ -500,11 +500,15 @@
     if-eqz p1, :no_context
     invoke-virtual {v4, p1}, Landroid/media/AudioRecord$Builder;->setContext(Landroid/content/Context;)Landroid/media/AudioRecord$Builder;
     :no_context
-    # A roomy buffer: a late read must not lose samples.
+    # A roomy buffer, at least 1 s: no sample may be lost while nobody reads
+    # (on Android 11, while `am` sends the shell back to the background).
     invoke-static {p0, v2, v3}, Landroid/media/AudioRecord;->getMinBufferSize(III)I
     move-result v5
     if-lez v5, :default_buffer
     mul-int/lit8 v5, v5, 0x8
+    mul-int/lit8 v6, p0, 0x2
+    invoke-static {v5, v6}, Ljava/lang/Math;->max(II)I
+    move-result v5
     invoke-virtual {v4, v5}, Landroid/media/AudioRecord$Builder;->setBufferSizeInBytes(I)Landroid/media/AudioRecord$Builder;
     :default_buffer
     invoke-virtual {v4}, Landroid/media/AudioRecord$Builder;->build()Landroid/media/AudioRecord;
