@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { registerTrain } from './train.js';
 import { registerGradcheck } from './gradcheck.js';
 import { registerConvert } from './convert.js';
+import { registerRecord } from './record.js';
+import { registerDevices } from './devices.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 export function registerCommands(program: Command): void {
   registerTrain(program);
   registerGradcheck(program);
   registerConvert(program);
+  registerRecord(program);
+  registerDevices(program);
 }

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { makeIo, info } from '../output.js';
+import { connectAdb } from '../../device/connect.js';
+import { listDevices } from '../../device/list-devices.js';
+import { getDeviceInfo, canRecord, MIN_RECORD_SDK } from '../../device/device-info.js';
+import { ENABLE_DEBUGGING, stateAdvice } from '../../device/messages.js';
+import { addDeviceOptions, type DeviceFlags } from '../../device/options.js';
+
+interface DeviceRow {
+  serial: string;
+  state: string;
+  model: string | null;
+  android: string | null;
+  sdk: number | null;
+  canRecord: boolean;
+  /** Why it cannot record, and what to do. */
+  reason: string | null;
+}
+
+export function registerDevices(program: Command): void {
+  const cmd = program
+    .command('devices')
+    .description('list the phones adb sees, their Android version and whether they can record (Android 11+)')
+    .option('--json', 'print a JSON array instead of a table');
+  addDeviceOptions(cmd, { device: false }).action(async (flags: DeviceFlags & { json?: boolean }, c: Command) => {
+    const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
+    const { client } = await connectAdb(flags);
+    const rows: DeviceRow[] = [];
+    for (const d of await listDevices(client)) {
+      const row: DeviceRow = { serial: d.serial, state: d.state, model: null, android: null, sdk: null, canRecord: false, reason: null };
+      if (d.state !== 'device') {
+        row.reason = stateAdvice(d.serial, d.state);
+      } else {
+        try {
+          const i = await getDeviceInfo(client.getDevice(d.serial));
+          Object.assign(row, { model: i.model, android: i.release, sdk: Number.isNaN(i.sdk) ? null : i.sdk, canRecord: canRecord(i) });
+          if (!row.canRecord) row.reason = `Android ${i.release} (API ${row.sdk ?? '?'}) is older than Android 11 (API ${MIN_RECORD_SDK})`;
+        } catch (e) {
+          row.reason = `could not read its properties: ${(e as Error).message.split('\n')[0]}`;
+        }
+      }
+      rows.push(row);
+    }
+    if (flags.json) {
+      io.out.write(JSON.stringify(rows, null, 2) + '\n');
+    } else if (rows.length) {
+      io.out.write(table(rows));
+    }
+    if (rows.length === 0) info(io, `no Android device found: ${ENABLE_DEBUGGING}`);
+    else if (!flags.json) for (const r of rows) if (r.reason) info(io, `${r.serial}: ${r.reason.startsWith(r.serial) ? r.reason.slice(r.serial.length).replace(/^[: ]+/, '') : r.reason}`);
+  });
+}
+
+function table(rows: DeviceRow[]): string {
+  const cells = [['SERIAL', 'STATE', 'MODEL', 'ANDROID', 'CAN RECORD'], ...rows.map((r) => [
+    r.serial, r.state, r.model ?? '-', r.android === null ? '-' : `${r.android} (API ${r.sdk ?? '?'})`, r.canRecord ? 'yes' : 'no',
+  ])];
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}

@@ -1,0 +1,36 @@
+import { Option, type Command } from 'commander';
+import { makeIo, warn } from '../output.js';
+import { positiveNumber, intInRange } from '../options.js';
+import { recordToFile } from '../../device/record.js';
+import { formatDbfs } from '../../device/check-wav.js';
+import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
+
+interface RecordFlags extends DeviceFlags {
+  seconds: number;
+  rate: number;
+  out: string;
+  json?: boolean;
+}
+
+export function registerRecord(program: Command): void {
+  const cmd = program
+    .command('record')
+    .description('record your voice with the phone\'s microphone (Android 11+, over adb) into a WAV file')
+    .addOption(new Option('--seconds <s>', 'how long to record (at most 60)').default(4).argParser(positiveNumber))
+    .addOption(new Option('--rate <hz>', 'sample rate').default(16000).argParser(intInRange(8000, 48000)))
+    .addOption(new Option('--out <file>', 'where to write the WAV').default('recording.wav'))
+    .option('--json', 'print one JSON object describing the recording');
+  addDeviceOptions(cmd).action(async (flags: RecordFlags, c: Command) => {
+    const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
+    const r = await recordToFile({
+      serial: serialFrom(flags), seconds: flags.seconds, rate: flags.rate, out: flags.out,
+      adbHost: flags.adbHost, adbPort: flags.adbPort, io,
+    });
+    for (const w of r.warnings) warn(io, w);
+    if (flags.json) {
+      io.out.write(JSON.stringify({ ...r, peakDbfs: Number.isFinite(r.peakDbfs) ? r.peakDbfs : null }) + '\n');
+    } else {
+      io.out.write(`${flags.out}: ${r.seconds.toFixed(2)} s at ${r.sampleRate} Hz from ${r.model}, peak ${formatDbfs(r.peakDbfs)}\n`);
+    }
+  });
+}

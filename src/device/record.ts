@@ -1,0 +1,177 @@
+import type { DeviceClient } from '@devicefarmer/adbkit';
+import { randomBytes } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
+import { UserError, UsageError, EXIT } from '../errors.js';
+import { progress, warn, type Io, type Progress } from '../cli/output.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { connectAdb } from './connect.js';
+import { listDevices } from './list-devices.js';
+import { chooseDevice } from './choose-device.js';
+import { getDeviceInfo, canRecord, type DeviceInfo } from './device-info.js';
+import { deviceError, type DeviceLabel } from './adb-errors.js';
+import { readRecorderDex } from './recorder-dex.js';
+import { ensureRecorder } from './push-recorder.js';
+import { startRecorder, type RecorderEvent, type RecorderSession } from './start-recorder.js';
+import { pullFile } from './pull-file.js';
+import { remoteCleanup } from './remote-cleanup.js';
+import { checkRecording } from './check-wav.js';
+
+export interface RecordOptions {
+  serial?: string;
+  seconds: number;
+  rate: number;
+  out: string;
+  adbHost?: string;
+  adbPort?: number;
+  io: Io;
+}
+
+export interface RecordResult {
+  path: string;
+  samples: number;
+  sampleRate: number;
+  seconds: number;
+  peakDbfs: number;
+  model: string;
+  serial: string;
+  warnings: string[];
+}
+
+/** A JVM start on a slow phone takes a few seconds; past this the recorder is stuck. */
+const READY_TIMEOUT_MS = 20_000;
+const DONE_GRACE_MS = 20_000;
+
+export function validateRecordOptions(o: { seconds: number; rate: number }): void {
+  if (!(o.seconds > 0 && o.seconds <= 60)) throw new UsageError(`--seconds ${o.seconds}: expected a duration above 0 and at most 60 seconds`);
+  if (!Number.isInteger(o.rate) || o.rate < 8000 || o.rate > 48000) throw new UsageError(`--rate ${o.rate}: expected a whole number of Hz from 8000 to 48000`);
+}
+
+export function unsupportedAndroid(label: DeviceLabel, info: DeviceInfo): UserError {
+  return new UserError(`${label.model} (${label.serial}) runs Android ${info.release} (API ${Number.isNaN(info.sdk) ? '?' : info.sdk}): ` +
+    'recording from the computer needs Android 11 or newer; record a WAV with an app on the phone and use `dlaudio train --wav FILE`');
+}
+
+function recorderFailure(e: RecorderEvent, label: DeviceLabel & { model: string }, info: DeviceInfo): UserError {
+  const phone = `${label.model} (${label.serial})`;
+  if (e.kind === 'error') {
+    const detail = e.message ? ` (${e.message})` : '';
+    switch (e.code) {
+      case 'UNSUPPORTED_ANDROID': return unsupportedAndroid(label, info);
+      case 'AUDIO_INIT': return new UserError(`the microphone of ${phone} could not be opened${detail}: close apps that may use it (call, voice assistant, recorder), unlock the phone, then run again`);
+      case 'READ_ERROR': return new UserError(`${phone} stopped delivering sound while recording${detail}: run again; if it persists, restart the phone`);
+      case 'WRITE_ERROR': return new UserError(`${phone} could not save the recording in /data/local/tmp${detail}: free some storage on the phone, then run again`);
+      case 'BAD_ARGS': return new UserError(`the phone recorder refused its arguments${detail}: this is a dlaudio bug, please report it`);
+      default: return new UserError(`the recorder on ${phone} failed: ${e.code}${detail}`);
+    }
+  }
+  const output = e.kind === 'ended' && e.output ? ` (it said: ${e.output})` : '';
+  return new UserError(`the recorder on ${phone} stopped before finishing${output}: check the USB cable, keep the phone unlocked, then run again`);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(onTimeout()), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+/** Rejects as soon as Ctrl-C is pressed, whatever `p` is waiting for. */
+function abortable<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort: () => void = () => {};
+  return Promise.race([
+    Promise.resolve(p),
+    new Promise<never>((_, reject) => { onAbort = () => reject(signal.reason); signal.addEventListener('abort', onAbort, { once: true }); }),
+  ]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+/**
+ * Records `seconds` of microphone audio on the phone and writes it to `out`
+ * (atomically). On any failure or Ctrl-C the recorder is killed, the phone's
+ * files are deleted and no local file is left; Ctrl-C ends as UserError 130.
+ */
+export async function recordToFile(opts: RecordOptions): Promise<RecordResult> {
+  validateRecordOptions(opts);
+  const interrupt = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    // A second Ctrl-C while cleaning up means "just quit".
+    if (++presses > 1) process.exit(EXIT.interrupted);
+    interrupt.abort(new UserError('interrupted: the recording was stopped on the phone and nothing was saved', EXIT.interrupted));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await recordSession(opts, interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<RecordResult> {
+  const { io, seconds, rate } = opts;
+  const out = resolvePath(opts.out);
+  const dex = await readRecorderDex();
+  const { client } = await abortable(connectAdb(opts), signal);
+  const chosen = chooseDevice(await abortable(listDevices(client), signal), { serial: opts.serial });
+  const device: DeviceClient = client.getDevice(chosen.serial);
+  let label: DeviceLabel & { model: string } = { serial: chosen.serial, model: chosen.serial };
+  const info = await abortable(getDeviceInfo(device), signal).catch((e: unknown) => { throw deviceError(e, label, 'reading the phone\'s Android version'); });
+  label = { serial: chosen.serial, model: info.model };
+  if (!canRecord(info)) throw unsupportedAndroid(label, info);
+
+  const remoteWav = `/data/local/tmp/dlaudio-${randomBytes(6).toString('hex')}.wav`;
+  let session: RecorderSession | undefined;
+  let recorderMayRun = false;
+  let spinner: Progress | undefined;
+  let countdown: NodeJS.Timeout | undefined;
+  let doing = 'checking the recorder on the phone';
+  try {
+    if (await abortable(ensureRecorder(device, dex), signal)) io.err.write(`Installed the recorder on ${info.model}\n`);
+    doing = 'starting the recorder';
+    session = await abortable(startRecorder(device, seconds, rate, remoteWav), signal);
+    recorderMayRun = true;
+    const current = session;
+    const first = await abortable(withTimeout(current.ready, READY_TIMEOUT_MS,
+      () => new UserError(`the recorder on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: unlock the phone, then run again`)), signal);
+    if (first.kind !== 'ready') { recorderMayRun = first.kind === 'ended'; throw recorderFailure(first, label, info); }
+
+    doing = 'recording';
+    const title = `Recording ${seconds} s on ${info.model} — speak now`;
+    spinner = progress(io, title);
+    const startedAt = Date.now();
+    if (io.interactive) {
+      countdown = setInterval(() => {
+        const left = Math.max(0, Math.ceil(seconds - (Date.now() - startedAt) / 1000));
+        spinner?.update(`${title} (${left} s left)`);
+      }, 250);
+    }
+    const end = await abortable(withTimeout(current.finished, seconds * 1000 + DONE_GRACE_MS,
+      () => new UserError(`the recorder on ${info.model} did not finish: unlock the phone, then run again`)), signal);
+    clearInterval(countdown);
+    if (end.kind !== 'done') { recorderMayRun = end.kind === 'ended'; throw recorderFailure(end, label, info); }
+    recorderMayRun = false;
+    spinner.succeed(`Recorded ${seconds} s on ${info.model}`);
+    spinner = undefined;
+
+    doing = 'copying the recording from the phone';
+    const wav = await abortable(pullFile(device, remoteWav, signal), signal);
+    const check = checkRecording(wav, { rate, seconds, samples: end.samples });
+    signal.throwIfAborted();
+    try {
+      await writeFileAtomic(out, wav);
+    } catch (e) {
+      throw new UserError(`cannot write ${out}: ${(e as Error).message}`, EXIT.failure, { cause: e });
+    }
+    if (!await remoteCleanup(device, undefined, remoteWav)) warn(io, `could not delete ${remoteWav} on the phone (run \`adb shell rm -f ${remoteWav}\`)`);
+    return {
+      path: out, samples: check.samples, sampleRate: check.sampleRate, seconds: check.seconds, peakDbfs: check.peakDbfs,
+      model: info.model, serial: chosen.serial, warnings: check.warnings,
+    };
+  } catch (e) {
+    clearInterval(countdown);
+    spinner?.stop();
+    session?.close();
+    const cleaned = await remoteCleanup(device, recorderMayRun ? session?.pid() : undefined, remoteWav);
+    if (!cleaned && session) warn(io, `could not reach ${info.model} to remove ${remoteWav} (run \`adb shell rm -f ${remoteWav}\` later)`);
+    throw deviceError(e, label, doing);
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * A simulated Android device: a TCP server speaking the device side of the ADB
+ * transport (CNXN/AUTH/OPEN/OKAY/WRTE/CLSE) that a real adb server attaches to
+ * with `adb connect 127.0.0.1:<port>`. It offers `shell:` and `sync:` over a
+ * small in-memory file system, and a fake `app_process` that follows the
+ * recorder contract.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import {
+  A_AUTH, A_CLSE, A_CNXN, A_OKAY, A_OPEN, A_WRTE, A_VERSION_SKIP_CHECKSUM, AUTH_RSAPUBLICKEY, AUTH_TOKEN,
+  PacketReader, commandName, encodePacket, type Packet,
+} from './packet.js';
+import { runShell, type RecorderBehaviour, type ShellContext, type SimFile, type SimProcess } from './shell.js';
+import { SyncSession } from './sync.js';
+
+export interface SimDeviceOptions {
+  model?: string;
+  sdk?: number;
+  /** 'unauthorized': asks for AUTH and never accepts a key; 'offline': never answers CNXN. */
+  state?: 'device' | 'unauthorized' | 'offline';
+  recorder?: RecorderBehaviour;
+  timeScale?: number;
+  dropPullAfterBytes?: number;
+}
+
+export interface SimDevice {
+  port: number;
+  /** The serial the adb server gives it. */
+  serial: string;
+  fs: Map<string, SimFile>;
+  processes: SimProcess[];
+  /** Every shell command line received, in order. */
+  commands: string[];
+  /** Shell syntax or commands the simulator does not understand (should stay empty). */
+  shellErrors: string[];
+  pushes: string[];
+  pulls: string[];
+  /** True once a dropPullAfterBytes cut happened (the device then stays unplugged). */
+  unplugged(): boolean;
+  close(): Promise<void>;
+}
+
+const RELEASES: Record<number, string> = { 28: '9', 29: '10', 30: '11', 31: '12', 32: '12', 33: '13', 34: '14', 35: '15' };
+const MAX_PAYLOAD = 256 * 1024;
+// SIM_DEBUG=1 prints every packet on stderr.
+const debug = process.env.SIM_DEBUG === '1';
+
+interface Stream {
+  localId: number;
+  remoteId: number;
+  queue: (Buffer | 'drop' | 'close')[];
+  awaitingOkay: boolean;
+  closed: boolean;
+  onData(data: Buffer): void;
+}
+
+export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise<SimDevice> {
+  const model = opts.model ?? 'Pixel 7';
+  const sdk = opts.sdk ?? 34;
+  const state = opts.state ?? 'device';
+  const fs = new Map<string, SimFile>();
+  const processes: SimProcess[] = [];
+  const commands: string[] = [];
+  const shellErrors: string[] = [];
+  const pushes: string[] = [];
+  const pulls: string[] = [];
+  const product = model.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  const props: Record<string, string> = {
+    'ro.product.model': model,
+    'ro.product.manufacturer': 'Google',
+    'ro.product.name': product,
+    'ro.product.device': product,
+    'ro.build.version.sdk': String(sdk),
+    'ro.build.version.release': RELEASES[sdk] ?? String(sdk - 20),
+  };
+  let pid = 4200;
+  const ctx: ShellContext = {
+    fs, props, processes, commands, shellErrors,
+    nextPid: () => ++pid,
+    recorder: opts.recorder ?? 'ok',
+    timeScale: opts.timeScale ?? 1,
+    killers: new Map(),
+  };
+  let isUnplugged = false;
+  let port = 0;
+  const sockets = new Set<Socket>();
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    // Small packets back to back (OKAY then WRTE) would otherwise wait 40 ms for delayed ACKs.
+    socket.setNoDelay(true);
+    if (isUnplugged) { socket.destroy(); return; }
+    serveConnection(socket);
+  });
+
+  function serveConnection(socket: Socket): void {
+    const reader = new PacketReader();
+    const streams = new Map<number, Stream>();
+    let nextLocalId = 1;
+    let maxData = 4096;
+    let online = false;
+    const send = (p: Packet) => {
+      if (debug) process.stderr.write(`sim ${port} > ${commandName(p.command)} ${p.arg0} ${p.arg1} ${JSON.stringify(p.data.subarray(0, 60).toString('latin1'))}\n`);
+      if (!socket.destroyed) socket.write(encodePacket(p));
+    };
+
+    const pump = (s: Stream) => {
+      // One WRTE in flight per stream: the host answers each with OKAY.
+      while (!s.awaitingOkay && s.queue.length) {
+        const item = s.queue.shift() as Buffer | 'drop' | 'close';
+        if (item === 'drop') {
+          isUnplugged = true;
+          for (const sock of sockets) sock.destroy();
+          return;
+        }
+        if (item === 'close') {
+          if (!s.closed) { s.closed = true; send({ command: A_CLSE, arg0: s.localId, arg1: s.remoteId, data: Buffer.alloc(0) }); }
+          streams.delete(s.localId);
+          return;
+        }
+        if (s.closed) continue;
+        s.awaitingOkay = true;
+        send({ command: A_WRTE, arg0: s.localId, arg1: s.remoteId, data: item });
+      }
+    };
+    const enqueue = (s: Stream, data: Buffer) => {
+      for (let off = 0; off < data.length; off += maxData) s.queue.push(data.subarray(off, off + maxData));
+      pump(s);
+    };
+
+    const open = (remoteId: number, service: string) => {
+      const s: Stream = { localId: nextLocalId++, remoteId, queue: [], awaitingOkay: false, closed: false, onData: () => {} };
+      if (service.startsWith('shell:')) {
+        streams.set(s.localId, s);
+        send({ command: A_OKAY, arg0: s.localId, arg1: remoteId, data: Buffer.alloc(0) });
+        void runShell(service.slice('shell:'.length), {
+          write: (text) => { if (!s.closed) enqueue(s, Buffer.from(text)); },
+          end: () => { s.queue.push('close'); pump(s); },
+        }, ctx);
+      } else if (service === 'sync:') {
+        streams.set(s.localId, s);
+        send({ command: A_OKAY, arg0: s.localId, arg1: remoteId, data: Buffer.alloc(0) });
+        const session = new SyncSession({
+          write: (data) => enqueue(s, data),
+          dropConnection: () => { s.queue.push('drop'); pump(s); },
+          end: () => { s.queue.push('close'); pump(s); },
+        }, { fs, dropPullAfterBytes: opts.dropPullAfterBytes, pulls, pushes });
+        s.onData = (d) => session.onData(d);
+      } else {
+        send({ command: A_CLSE, arg0: 0, arg1: remoteId, data: Buffer.alloc(0) });
+      }
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      let packets: Packet[];
+      try { packets = reader.push(chunk); } catch { socket.destroy(); return; }
+      for (const p of packets) {
+        if (debug) process.stderr.write(`sim ${port} < ${commandName(p.command)} ${p.arg0} ${p.arg1} ${JSON.stringify(p.data.subarray(0, 60).toString('latin1'))}\n`);
+        switch (p.command) {
+          case A_CNXN: {
+            maxData = Math.min(p.arg1, MAX_PAYLOAD);
+            if (state === 'offline') break;
+            if (state === 'unauthorized') {
+              send({ command: A_AUTH, arg0: AUTH_TOKEN, arg1: 0, data: randomBytes(20) });
+              break;
+            }
+            online = true;
+            // No features advertised: the host then uses the legacy shell and sync, which is what adbkit speaks.
+            const banner = `device::ro.product.name=${product};ro.product.model=${model};ro.product.device=${product};`;
+            send({ command: A_CNXN, arg0: Math.min(p.arg0, A_VERSION_SKIP_CHECKSUM), arg1: maxData, data: Buffer.from(banner) });
+            break;
+          }
+          case A_AUTH:
+            // Never accept a signature or a public key: the user "has not tapped Allow" yet.
+            if (p.arg0 !== AUTH_RSAPUBLICKEY) send({ command: A_AUTH, arg0: AUTH_TOKEN, arg1: 0, data: randomBytes(20) });
+            break;
+          case A_OPEN:
+            if (!online) break;
+            open(p.arg0, p.data.toString('utf8').replace(/\0+$/, ''));
+            break;
+          case A_OKAY: {
+            const s = streams.get(p.arg1);
+            if (s) { s.awaitingOkay = false; pump(s); }
+            break;
+          }
+          case A_WRTE: {
+            const s = streams.get(p.arg1);
+            if (!s) break;
+            send({ command: A_OKAY, arg0: s.localId, arg1: s.remoteId, data: Buffer.alloc(0) });
+            s.onData(p.data);
+            break;
+          }
+          case A_CLSE: {
+            // The host side went away; a running process keeps running (as with adbd's raw shell).
+            const s = streams.get(p.arg1);
+            if (s) { s.closed = true; s.queue.length = 0; streams.delete(s.localId); }
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('simulator: no TCP port');
+  port = address.port;
+
+  return {
+    port,
+    serial: `127.0.0.1:${port}`,
+    fs, processes, commands, shellErrors, pushes, pulls,
+    unplugged: () => isUnplugged,
+    close: () => new Promise<void>((resolve) => {
+      for (const kill of ctx.killers.values()) kill();
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

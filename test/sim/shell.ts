@@ -1,0 +1,213 @@
+/**
+ * A deliberately small /system/bin/sh: just the syntax and commands the CLI
+ * sends (getprop, echo, sha256sum, rm, kill, `VAR=x exec app_process ...`).
+ * Anything else is reported in `shellErrors`, so a test fails when the CLI
+ * starts sending something a phone would parse differently.
+ */
+import { createHash } from 'node:crypto';
+import { simulatedWav, type SimSignal } from './signal.js';
+
+export interface SimFile { data: Buffer; mode: number; mtime: number }
+
+export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | `error:${string}`;
+
+export interface SimProcess {
+  pid: number;
+  argv: string[];
+  env: Record<string, string>;
+  state: 'running' | 'exited' | 'killed';
+  exitCode?: number;
+  signal?: string;
+}
+
+export interface ShellContext {
+  fs: Map<string, SimFile>;
+  props: Record<string, string>;
+  processes: SimProcess[];
+  nextPid(): number;
+  recorder: RecorderBehaviour;
+  /** Multiplies the recorder's waiting time (1 = real time). */
+  timeScale: number;
+  commands: string[];
+  shellErrors: string[];
+  /** Cancels a running process's pending work; set by the recorder. */
+  killers: Map<number, () => void>;
+}
+
+/** Where a shell's output goes: the adb stream, which the host may close at any time. */
+export interface ShellOutput {
+  write(text: string): void;
+  end(): void;
+}
+
+type Word = string;
+class Unsupported extends Error {}
+
+/** Splits a command line into statements of words (quotes, `;`, `$$`, `2>/dev/null`). */
+export function parseShell(line: string, pid: number): Word[][] {
+  const statements: Word[][] = [];
+  let words: Word[] = [];
+  let cur = '';
+  let inWord = false;
+  const endWord = () => { if (inWord) words.push(cur); cur = ''; inWord = false; };
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'") {
+      const j = line.indexOf("'", i + 1);
+      if (j < 0) throw new Unsupported('unterminated single quote');
+      cur += line.slice(i + 1, j); inWord = true; i = j;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === '\\' && '"\\$`'.includes(line[j + 1] ?? '')) { cur += line[j + 1]; j++; }
+        else if (line[j] === '$' && line[j + 1] === '$') { cur += String(pid); j++; }
+        else if (line[j] === '$' || line[j] === '`') throw new Unsupported('expansion inside double quotes');
+        else cur += line[j];
+      }
+      if (j >= line.length) throw new Unsupported('unterminated double quote');
+      inWord = true; i = j;
+    } else if (c === '\\') {
+      cur += line[i + 1] ?? ''; inWord = true; i++;
+    } else if (c === ' ' || c === '\t') {
+      endWord();
+    } else if (c === ';' || c === '\n') {
+      endWord(); if (words.length) statements.push(words); words = [];
+    } else if (c === '$' && line[i + 1] === '$') {
+      cur += String(pid); inWord = true; i++;
+    } else if (c === '>' && (!inWord || cur === '2') && line.startsWith('/dev/null', i + 1)) {
+      cur = ''; inWord = false; i += '/dev/null'.length;
+    } else if ('$`|&<>()*?[]{}~#'.includes(c) && !(c === '#' && inWord)) {
+      throw new Unsupported(`unquoted '${c}'`);
+    } else {
+      cur += c; inWord = true;
+    }
+  }
+  endWord();
+  if (words.length) statements.push(words);
+  return statements;
+}
+
+export async function runShell(line: string, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  ctx.commands.push(line);
+  const pid = ctx.nextPid();
+  let statements: Word[][];
+  try {
+    statements = parseShell(line, pid);
+  } catch (e) {
+    ctx.shellErrors.push(`${(e as Error).message} in: ${line}`);
+    out.write(`/system/bin/sh: syntax error: ${(e as Error).message}\n`);
+    out.end();
+    return;
+  }
+  for (const words of statements) {
+    const env: Record<string, string> = {};
+    while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
+      const w = words.shift() as string;
+      env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+    }
+    let isExec = false;
+    if (words[0] === 'exec') { isExec = true; words.shift(); }
+    const [cmd, ...args] = words;
+    if (cmd === undefined) continue;
+    await runCommand(cmd, args, env, isExec ? pid : ctx.nextPid(), out, ctx);
+    if (isExec) break;
+  }
+  out.end();
+}
+
+async function runCommand(cmd: string, args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  switch (cmd) {
+    case 'echo':
+      out.write(args.join(' ') + '\n');
+      return;
+    case 'getprop':
+      if (args.length === 0) out.write(Object.entries(ctx.props).map(([k, v]) => `[${k}]: [${v}]\n`).join(''));
+      else out.write((ctx.props[args[0]] ?? '') + '\n');
+      return;
+    case 'sha256sum':
+      for (const p of args) {
+        const f = ctx.fs.get(p);
+        if (f) out.write(`${createHash('sha256').update(f.data).digest('hex')}  ${p}\n`);
+        else out.write(`sha256sum: ${p}: No such file or directory\n`);
+      }
+      return;
+    case 'rm': {
+      const force = args[0] === '-f';
+      for (const p of force ? args.slice(1) : args) {
+        if (!ctx.fs.delete(p) && !force) out.write(`rm: ${p}: No such file or directory\n`);
+      }
+      return;
+    }
+    case 'kill': {
+      const pids = args.filter((a) => !a.startsWith('-'));
+      for (const p of pids) {
+        const proc = ctx.processes.find((x) => String(x.pid) === p && x.state === 'running');
+        if (!proc) { out.write(`/system/bin/sh: kill: ${p}: No such process\n`); continue; }
+        proc.state = 'killed';
+        proc.signal = args.find((a) => a.startsWith('-'))?.slice(1) ?? 'TERM';
+        ctx.killers.get(proc.pid)?.();
+      }
+      return;
+    }
+    case 'app_process':
+      await fakeRecorder(args, env, pid, out, ctx);
+      return;
+    default:
+      ctx.shellErrors.push(`unknown command ${cmd}`);
+      out.write(`/system/bin/sh: ${cmd}: inaccessible or not found\n`);
+  }
+}
+
+const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6 };
+
+/** Follows the recorder contract (see android/recorder): READY, wait, `<out>.part` renamed to `<out>`, DONE. */
+function fakeRecorder(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  const proc: SimProcess = { pid, argv: ['app_process', ...args], env, state: 'running' };
+  ctx.processes.push(proc);
+  const finish = (code: number, line?: string) => {
+    if (line !== undefined) out.write(line + '\n');
+    if (proc.state === 'running') { proc.state = 'exited'; proc.exitCode = code; }
+  };
+  const classpath = env.CLASSPATH;
+  if (!classpath || !ctx.fs.has(classpath) || args[0] !== '/' || args[1] !== 'dlaudio.Recorder') {
+    finish(1, `Exception in thread "main" java.lang.ClassNotFoundException: ${args[1] ?? ''}`);
+    return Promise.resolve();
+  }
+  const opts = new Map<string, string>();
+  for (let i = 2; i < args.length; i += 2) opts.set(args[i], args[i + 1]);
+  const seconds = Number(opts.get('--seconds'));
+  const rate = Number(opts.get('--rate'));
+  const target = opts.get('--out');
+  if (!(seconds > 0 && seconds <= 60) || !(Number.isInteger(rate) && rate >= 8000 && rate <= 48000) || !target || opts.size !== 3) {
+    finish(EXIT_CODES.BAD_ARGS, 'ERROR BAD_ARGS usage: --seconds S --rate R --out PATH');
+    return Promise.resolve();
+  }
+  if (Number(ctx.props['ro.build.version.sdk']) < 30) {
+    finish(EXIT_CODES.UNSUPPORTED_ANDROID, 'ERROR UNSUPPORTED_ANDROID Android 11 (SDK 30) or newer is needed');
+    return Promise.resolve();
+  }
+  if (ctx.recorder.startsWith('error:')) {
+    const code = ctx.recorder.slice('error:'.length);
+    finish(EXIT_CODES[code] ?? 1, `ERROR ${code} simulated failure`);
+    return Promise.resolve();
+  }
+  const part = `${target}.part`;
+  const signal: SimSignal = ctx.recorder === 'silent' || ctx.recorder === 'clipped' ? ctx.recorder : 'sine';
+  const wav = simulatedWav(seconds, rate, signal);
+  const now = () => Math.floor(Date.now() / 1000);
+  ctx.fs.set(part, { data: wav.subarray(0, 44), mode: 0o100644, mtime: now() });
+  out.write('READY\n');
+  return new Promise<void>((resolve) => {
+    // A killed process leaves its .part behind, like a real one would.
+    ctx.killers.set(pid, () => { clearTimeout(timer); resolve(); });
+    const timer = ctx.recorder === 'hang'
+      ? setTimeout(() => {}, 2 ** 31 - 1)
+      : setTimeout(() => {
+        ctx.fs.delete(part);
+        ctx.fs.set(target, { data: wav, mode: 0o100644, mtime: now() });
+        finish(0, `DONE ${(wav.length - 44) / 2}`);
+        resolve();
+      }, seconds * 1000 * ctx.timeScale);
+    timer.unref();
+  }).finally(() => ctx.killers.delete(pid));
+}
