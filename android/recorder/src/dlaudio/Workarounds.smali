@@ -50,13 +50,19 @@
     const-string v4, "sCurrentActivityThread"
     invoke-static {v3, v4, v2}, Ldlaudio/Workarounds;->setField(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/Object;)V
 
+    :try_end
+    .catch Ljava/lang/Throwable; {:try_start .. :try_end} :failed
+
+    # Installed; this part is optional.
+    :system_start
     const-string v4, "mSystemThread"
     sget-object v3, Ljava/lang/Boolean;->TRUE:Ljava/lang/Boolean;
     invoke-static {v2, v4, v3}, Ldlaudio/Workarounds;->setField(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/Object;)V
+    :system_end
+    .catch Ljava/lang/Throwable; {:system_start .. :system_end} :done
 
+    :done
     return-object v2
-    :try_end
-    .catch Ljava/lang/Throwable; {:try_start .. :try_end} :failed
 
     :failed
     const/4 v0, 0x0

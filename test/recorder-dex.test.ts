@@ -1,0 +1,319 @@
+/**
+ * The on-device recorder (android/recorder/dlaudio-recorder.dex), tested without a phone:
+ * - the committed .dex is exactly what the smali sources build into, and dexdump accepts it;
+ * - its real bytecode, translated to JVM bytecode by enjarify, runs on the host JVM against
+ *   the android.* stand-ins in test/recorder-stubs (a microphone playing a known waveform,
+ *   a settable SDK level, ...), and must follow docs/recorder.md: the WAV, the stdout
+ *   lines, the exit statuses, and no file left behind on failure.
+ * Needs Debian packages libsmali-java (smali), dexdump, enjarify, openjdk-17-jdk-headless.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const committedDex = join(root, 'android/recorder/dlaudio-recorder.dex');
+
+/** Binary → the Debian package that provides it here (`dpkg -S`). */
+const tools: Record<string, string> = {
+  smali: 'libsmali-java',
+  dexdump: 'dexdump',
+  enjarify: 'enjarify',
+  java: 'openjdk-17-jre-headless',
+  javac: 'openjdk-17-jdk-headless',
+};
+
+function missingTools(): string | undefined {
+  const missing = Object.keys(tools).filter((bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0);
+  if (missing.length === 0) return undefined;
+  const reason = `missing ${missing.map((b) => `${b} (Debian package ${tools[b]})`).join(', ')}`;
+  if (process.env.CI === 'true') throw new Error(`${reason}: required in CI`);
+  return reason;
+}
+
+const skipReason = missingTools();
+function needTools(ctx: TestContext): void {
+  if (skipReason) ctx.skip(skipReason);
+}
+
+function sh(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+let tmp = '';
+let classpath = '';
+let fakeAm = ''; // a PATH dir whose `am` logs its arguments, as the device's would act
+let lockedAm = ''; // a PATH dir whose `am` logs but fails: the shell never reaches the foreground
+let amLog = '';
+
+beforeAll(() => {
+  if (skipReason) return;
+  tmp = mkdtempSync(join(tmpdir(), 'dlaudio-recorder-'));
+  const stubsSrc = join(root, 'test/recorder-stubs');
+  const javaFiles: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.java')) javaFiles.push(join(dir, e.name));
+    }
+  };
+  walk(stubsSrc);
+  sh('javac', ['-d', join(tmp, 'stubs'), ...javaFiles]);
+  // enjarify must find Debian's python3, not another one earlier on PATH.
+  sh('enjarify', ['-o', join(tmp, 'recorder.jar'), committedDex], { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}` });
+  classpath = `${join(tmp, 'recorder.jar')}:${join(tmp, 'stubs')}`;
+
+  amLog = join(tmp, 'am.log');
+  fakeAm = join(tmp, 'bin');
+  lockedAm = join(tmp, 'locked-bin');
+  mkdirSync(fakeAm);
+  mkdirSync(lockedAm);
+  writeFileSync(join(fakeAm, 'am'), `#!/bin/sh\necho "$*" >> '${amLog}'\n`);
+  writeFileSync(join(lockedAm, 'am'), `#!/bin/sh\necho "(locked) $*" >> '${amLog}'\nexit 1\n`);
+  chmodSync(join(fakeAm, 'am'), 0o755);
+  chmodSync(join(lockedAm, 'am'), 0o755);
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  /** The stubs' `stub: ...` lines: what the recorder asked of the framework. */
+  stub: string[];
+  am: string[];
+  out: string;
+}
+
+let runs = 0;
+/** Runs dlaudio.Recorder; `out` defaults to a fresh path in an existing directory. */
+function record(args: string[], knobs: Record<string, string | number> = {}, amDir = fakeAm): Run {
+  const dir = join(tmp, `run-${++runs}`);
+  mkdirSync(dir);
+  const out = join(dir, 'rec.wav');
+  const finalArgs = args.map((a) => (a === '@out' ? out : a));
+  rmSync(amLog, { force: true });
+  const props = Object.entries({ 'stub.amLog': amLog, ...knobs }).map(([k, v]) => `-D${k.startsWith('stub.') ? k : `stub.${k}`}=${v}`);
+  const r = spawnSync('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-cp', classpath, ...props, 'dlaudio.Recorder', ...finalArgs], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${amDir}:${process.env.PATH ?? ''}` },
+    maxBuffer: 1 << 20,
+  });
+  if (r.error) throw r.error;
+  const stub = r.stderr.split('\n').filter((l) => l.startsWith('stub: ')).map((l) => l.slice(6));
+  const strange = r.stderr.split('\n').filter((l) => l && !l.startsWith('stub: '));
+  expect(strange, 'nothing but stub logs on stderr (no stack trace)').toEqual([]);
+  const am = existsSync(amLog) ? readFileSync(amLog, 'utf8').split('\n').filter(Boolean) : [];
+  return { status: r.status, stdout: r.stdout, stub, am, out };
+}
+
+const sample = (i: number): number => ((i * 997) << 16) >> 16; // the stub mic's (short) (i * 997)
+
+function expectNothingLeft(run: Run): void {
+  expect(existsSync(run.out), `${run.out} must not exist`).toBe(false);
+  expect(existsSync(`${run.out}.part`), `${run.out}.part must not exist`).toBe(false);
+}
+
+function expectWav(path: string, rate: number, samples: number): void {
+  const b = readFileSync(path);
+  expect(b.length).toBe(44 + 2 * samples);
+  expect(b.toString('latin1', 0, 4)).toBe('RIFF');
+  expect(b.readUInt32LE(4)).toBe(36 + 2 * samples);
+  expect(b.toString('latin1', 8, 16)).toBe('WAVEfmt ');
+  expect(b.readUInt32LE(16)).toBe(16);
+  expect(b.readUInt16LE(20)).toBe(1); // PCM
+  expect(b.readUInt16LE(22)).toBe(1); // mono
+  expect(b.readUInt32LE(24)).toBe(rate);
+  expect(b.readUInt32LE(28)).toBe(rate * 2);
+  expect(b.readUInt16LE(32)).toBe(2);
+  expect(b.readUInt16LE(34)).toBe(16);
+  expect(b.toString('latin1', 36, 40)).toBe('data');
+  expect(b.readUInt32LE(40)).toBe(2 * samples);
+  for (let i = 0; i < samples; i++) {
+    const got = b.readInt16LE(44 + 2 * i);
+    if (got !== sample(i)) expect.fail(`sample ${i}: got ${got}, the microphone gave ${sample(i)}`);
+  }
+}
+
+describe('recorder .dex', () => {
+  it('is byte-identical to a rebuild of the smali sources (npm run build:recorder), and the build is reproducible', (ctx) => {
+    needTools(ctx);
+    const committed = readFileSync(committedDex);
+    for (const name of ['rebuild-1.dex', 'rebuild-2.dex']) {
+      sh('sh', [join(root, 'android/recorder/build.sh'), join(tmp, name)]);
+      const rebuilt = readFileSync(join(tmp, name));
+      expect(rebuilt.equals(committed), `${name} differs from the committed .dex: run npm run build:recorder and commit it`).toBe(true);
+    }
+    expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('is a well-formed dex (dexdump) holding dlaudio.Recorder.main', (ctx) => {
+    needTools(ctx);
+    expect(readFileSync(committedDex).subarray(0, 8).toString('latin1')).toBe('dex\n035\0');
+    expect(sh('dexdump', ['-c', committedDex])).toContain('Checksum verified');
+    const dump = sh('dexdump', [committedDex]);
+    for (const cls of ['Recorder', 'ShellContext', 'Workarounds', 'Failure']) {
+      expect(dump).toContain(`Class descriptor  : 'Ldlaudio/${cls};'`);
+    }
+    expect(dump).toMatch(/name\s+: 'main'\s+type\s+: '\(\[Ljava\/lang\/String;\)V'\s+access\s+: 0x0009 \(PUBLIC STATIC\)/);
+  });
+});
+
+describe('recorder on the host JVM (enjarify + android.* stubs)', () => {
+  it('Android 13: records seconds × rate samples of MIC, mono 16-bit, as the shell (com.android.shell, uid 2000)', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '0.5', '--rate', '16000', '--out', '@out'], { sdk: 33 });
+    expect(run.stdout).toBe('READY\nDONE 8000\n');
+    expect(run.status).toBe(0);
+    expectWav(run.out, 16000, 8000);
+    expect(existsSync(`${run.out}.part`)).toBe(false);
+    // The system context belongs to "android": only ShellContext's overrides make the stub mic accept.
+    expect(run.stub).toEqual([
+      'main looper prepared',
+      'system context created, mSystemThread=true',
+      // buffer: 1 s of audio (more than 8 × the stub's 1280-byte minimum)
+      'build source=1 rate=16000 channelMask=16 encoding=2 buffer=32000 package=com.android.shell uid=2000',
+      'startRecording state=3',
+      'released after 8000 samples',
+    ]);
+    expect(run.am, 'no foreground trick after Android 11').toEqual([]);
+  });
+
+  it.for([
+    [0.25, 44100],
+    [0.3333, 22050],
+    [1, 8000],
+    [60, 48000],
+  ])('writes round(%s s × %s Hz) samples', ([seconds, rate], ctx) => {
+    needTools(ctx);
+    const run = record(['--out', '@out', '--rate', String(rate), '--seconds', String(seconds)], { sdk: 31 });
+    const n = Math.round(seconds * rate);
+    expect(run.stdout).toBe(`READY\nDONE ${n}\n`);
+    expect(run.status).toBe(0);
+    expectWav(run.out, rate, n);
+  });
+
+  it('Android 11: brings com.android.shell to the foreground while recording starts, retrying until it may', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '0.1', '--rate', '16000', '--out', '@out'], { sdk: 30, failFirst: 2 });
+    expect(run.stdout).toBe('READY\nDONE 1600\n');
+    expect(run.status).toBe(0);
+    expectWav(run.out, 16000, 1600);
+    expect(run.am).toEqual([
+      'start -a android.intent.action.MAIN -c android.intent.category.LAUNCHER -n com.android.shell/.HeapDumpActivity',
+      'force-stop com.android.shell',
+    ]);
+    // On 11 the package comes from ActivityThread's Application: the stub reads it there.
+    const builds = run.stub.filter((l) => l.startsWith('build '));
+    expect(builds).toHaveLength(3);
+    for (const b of builds) expect(b).toContain('package=com.android.shell uid=2000');
+  });
+
+  it('Android 11, shell never in the foreground (phone locked): AUDIO_INIT after the retries, shell stopped', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '1', '--rate', '16000', '--out', '@out'], { sdk: 30 }, lockedAm);
+    expect(run.stdout).toMatch(/^ERROR AUDIO_INIT .*is the phone unlocked.*\(shell not in foreground\)\n$/);
+    expect(run.status).toBe(4);
+    expect(run.stub.filter((l) => l.startsWith('build '))).toHaveLength(10);
+    expect(run.am).toEqual([
+      '(locked) start -a android.intent.action.MAIN -c android.intent.category.LAUNCHER -n com.android.shell/.HeapDumpActivity',
+      '(locked) force-stop com.android.shell',
+    ]);
+    expectNothingLeft(run);
+  });
+
+  it.for([29, 23])('Android SDK %i: UNSUPPORTED_ANDROID before touching the microphone or the output', (sdk, ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '1', '--rate', '16000', '--out', '@out'], { sdk });
+    expect(run.stdout).toBe(
+      `ERROR UNSUPPORTED_ANDROID Android SDK ${sdk} cannot record the microphone from adb shell: Android 11 (SDK 30) or newer is needed\n`,
+    );
+    expect(run.status).toBe(3);
+    expect(run.stub).toEqual([]);
+    expect(run.am).toEqual([]);
+    expectNothingLeft(run);
+  });
+
+  const ok = ['--seconds', '1', '--rate', '16000', '--out', '@out'];
+  it.for<[string, string[]]>([
+    ['no arguments', []],
+    ['no --out', ['--seconds', '1', '--rate', '16000']],
+    ['empty --out', ['--seconds', '1', '--rate', '16000', '--out', '']],
+    ['no --seconds', ['--rate', '16000', '--out', '@out']],
+    ['no --rate', ['--seconds', '1', '--out', '@out']],
+    ['--seconds 0', ['--seconds', '0', '--rate', '16000', '--out', '@out']],
+    ['--seconds -1', ['--seconds', '-1', '--rate', '16000', '--out', '@out']],
+    ['--seconds 60.5', ['--seconds', '60.5', '--rate', '16000', '--out', '@out']],
+    ['--seconds abc', ['--seconds', 'abc', '--rate', '16000', '--out', '@out']],
+    ['--seconds NaN', ['--seconds', 'NaN', '--rate', '16000', '--out', '@out']],
+    ['--seconds too short for one sample', ['--seconds', '0.00001', '--rate', '8000', '--out', '@out']],
+    ['--rate 7999', ['--seconds', '1', '--rate', '7999', '--out', '@out']],
+    ['--rate 48001', ['--seconds', '1', '--rate', '48001', '--out', '@out']],
+    ['--rate 16000.5', ['--seconds', '1', '--rate', '16000.5', '--out', '@out']],
+    ['unknown argument', [...ok, '--gain', '2']],
+    ['value missing at the end', [...ok, '--rate']],
+  ])('BAD_ARGS: %s', ([, args], ctx) => {
+    needTools(ctx);
+    const run = record(args);
+    expect(run.stdout).toMatch(/^ERROR BAD_ARGS \S[^\n]*\n$/);
+    expect(run.status).toBe(2);
+    expect(run.stub).toEqual([]);
+    expectNothingLeft(run);
+  });
+
+  it('AUDIO_INIT: the microphone cannot be opened (busy or no permission)', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '1', '--rate', '16000', '--out', '@out'], { mic: 'busy' });
+    expect(run.stdout).toMatch(/^ERROR AUDIO_INIT cannot record from the microphone .*UnsupportedOperationException: Cannot create AudioRecord\n$/);
+    expect(run.status).toBe(4);
+    expectNothingLeft(run);
+  });
+
+  it('AUDIO_INIT: startRecording does not start; the AudioRecord is released', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '1', '--rate', '16000', '--out', '@out'], { mic: 'nostart' });
+    expect(run.stdout).toMatch(/^ERROR AUDIO_INIT .*startRecording\(\) did not start\n$/);
+    expect(run.status).toBe(4);
+    expect(run.stub).toContain('released after 0 samples');
+    expectNothingLeft(run);
+  });
+
+  it('READ_ERROR: AudioRecord.read returns an error code mid-way; nothing is left behind', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '0.5', '--rate', '16000', '--out', '@out'], { readErrorAt: 1000 });
+    expect(run.stdout).toBe('READY\nERROR READ_ERROR AudioRecord.read returned -3 after 1000 of 8000 samples\n');
+    expect(run.status).toBe(5);
+    expect(run.stub).toContain('released after 1000 samples');
+    expectNothingLeft(run);
+  });
+
+  it('WRITE_ERROR: unwritable --out fails before the microphone is opened', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '1', '--rate', '16000', '--out', join(tmp, 'no-such-dir', 'rec.wav')]);
+    expect(run.stdout).toMatch(/^ERROR WRITE_ERROR cannot write the recording: .*no-such-dir\/rec\.wav\.part[^\n]*\n$/);
+    expect(run.status).toBe(6);
+    expect(run.stub).toEqual([]);
+    expect(existsSync(join(tmp, 'no-such-dir'))).toBe(false);
+  });
+
+  it('WRITE_ERROR: the finished recording cannot take its name; the .part is removed', (ctx) => {
+    needTools(ctx);
+    const dir = join(tmp, 'a-directory.wav');
+    mkdirSync(dir);
+    const run = record(['--seconds', '0.1', '--rate', '8000', '--out', dir]);
+    expect(run.stdout).toBe(`READY\nERROR WRITE_ERROR cannot rename the recording to ${dir}\n`);
+    expect(run.status).toBe(6);
+    expect(run.stub).toContain('released after 800 samples');
+    expect(statSync(dir).isDirectory()).toBe(true);
+    expect(existsSync(`${dir}.part`)).toBe(false);
+  });
+});
