@@ -23,10 +23,10 @@ function speechFrames(): { frames: Float64Array; count: number } {
 
 const { frames, count: frameCount } = speechFrames();
 
-function twins(hidden: number, seed: number): [AutoEncoder, AutoEncoder] {
-  const a = createAutoEncoder(N, hidden, 'float32');
+function twins(hidden: number, seed: number, frameSize = N): [AutoEncoder, AutoEncoder] {
+  const a = createAutoEncoder(frameSize, hidden, 'float32');
   initUniform(a, new Rng(seed));
-  const b = createAutoEncoder(N, hidden, 'float32');
+  const b = createAutoEncoder(frameSize, hidden, 'float32');
   b.W.set(a.W);
   b.V.set(a.V);
   return [a, b];
@@ -95,6 +95,23 @@ describe('WasmSgdKernel', () => {
 
   it.each([1, 7, 64])('matches with %i hidden units', (hidden) => {
     expectAgreement(trainBoth(hidden, { epochs: 8, count: frameCount, shuffle: true, seed: hidden }));
+  });
+
+  // 12 and 20 are 4 more than a multiple of 8: the kernel's leftover-group paths.
+  it.each([12, 20])('matches with frames of %i samples', (frameSize) => {
+    const [ref, net] = twins(6, frameSize, frameSize);
+    const count = Math.floor(frames.length / frameSize);
+    const ts = new SgdKernel(ref);
+    const wasm = new WasmSgdKernel(net, frames, count);
+    const tsLoss: number[] = [];
+    const wasmLoss: number[] = [];
+    for (let e = 0; e < 5; e++) {
+      tsLoss.push(ts.epoch(frames, null, 1000, 0.01));
+      wasmLoss.push(wasm.epoch(frames, null, 1000, 0.01));
+    }
+    ts.finish();
+    wasm.finish();
+    expectAgreement({ ref, net, tsLoss, wasmLoss });
   });
 
   it('finish() after 0 epochs gives back exactly the initial weights', () => {

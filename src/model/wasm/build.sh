@@ -10,3 +10,4 @@ out=${1:-$dir/kernel.wasm}
 clang --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding \
   -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all -Wl,-z,stack-size=0 \
   -o "$out" "$dir/kernel.c"
+chmod 644 "$out" # the linker marks it executable; it is data
