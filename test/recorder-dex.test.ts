@@ -188,6 +188,15 @@ describe('recorder on the host JVM (enjarify + android.* stubs)', () => {
     expect(run.am, 'no foreground trick after Android 11').toEqual([]);
   });
 
+  it.for([31, 34, 36])('Android SDK %i without a system context: ShellContext alone satisfies AudioRecord', (sdk, ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '0.2', '--rate', '16000', '--out', '@out'], { sdk, systemContext: 'fail' });
+    expect(run.stdout).toBe('READY\nDONE 3200\n');
+    expect(run.status).toBe(0);
+    expectWav(run.out, 16000, 3200);
+    expect(run.stub).toContain('build source=1 rate=16000 channelMask=16 encoding=2 buffer=32000 package=com.android.shell uid=2000');
+  });
+
   it.for([
     [0.25, 44100],
     [0.3333, 22050],

@@ -71,7 +71,9 @@
 
 
 # The context an app's own context is built on; ShellContext delegates to it
-# whatever it does not answer itself. Returns null if unavailable.
+# whatever it does not answer itself. Returns null if unavailable (some ROMs
+# need more ActivityThread state for it): ShellContext's own answers are all
+# AudioRecord needs, so recording can still work.
 .method static systemContext(Ljava/lang/Object;)Landroid/content/Context;
     .locals 3
 

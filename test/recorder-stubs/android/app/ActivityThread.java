@@ -23,6 +23,10 @@ public final class ActivityThread {
   }
 
   public ContextImpl getSystemContext() {
+    if (System.getProperty("stub.systemContext", "").equals("fail")) {
+      // Like some Samsung ROMs when ActivityThread lacks its ConfigurationController.
+      throw new NullPointerException("stub: no configuration controller");
+    }
     System.err.println("stub: system context created, mSystemThread=" + mSystemThread);
     return new ContextImpl();
   }

@@ -121,6 +121,10 @@ public class AudioRecord {
         AttributionSource a = context != null ? context.getAttributionSource() : null;
         pkg = a != null ? a.getPackageName() : null;
         uid = a != null ? a.getUid() : uid;
+        if (Build.VERSION.SDK_INT >= 34 && context != null && context.getDeviceId() != 0) {
+          // Android 14 resolves the session of a virtual device from the context.
+          throw new UnsupportedOperationException("Cannot create AudioRecord (virtual device)");
+        }
       } else {
         pkg = ActivityThread.currentOpPackageName();
       }
