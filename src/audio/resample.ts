@@ -20,12 +20,13 @@ export function resampleTo16k(samples: Float64Array, rate: number): Float64Array
   const outStep = TARGET_RATE / g;
 
   // wavefile maps output sample t to input position t × (inputLength − 1) / outputLength,
-  // which stretches the signal by one input sample over the file (enough to put a
-  // 1 kHz tone half a cycle out of step with sox at the end of an 8 kHz file).
+  // which stretches the signal by one input sample over the file (at the end of an
+  // 8 kHz file a 1 kHz tone is an eighth of a cycle late: about 20 dB SNR against sox).
   // With an input of inStep·j + 1 samples and an output of outStep·j samples that
   // ratio is exactly rate / 16000, so we zero-pad the input to that length and ask
   // for a (fractional) target rate that yields that output length.
-  const j = Math.max(1, Math.ceil((n - 1) / inStep) + 1);
+  let j = Math.max(1, Math.ceil((n - 1) / inStep));
+  if (outStep * j < outLen) j++;
   const paddedLen = inStep * j + 1;
   // 32-bit integers, not wavefile's '64' float container: its float packing goes
   // through strings and is ~10× slower, and 31 bits are far more than the 16 we keep.
@@ -50,9 +51,12 @@ export function resampleTo16k(samples: Float64Array, rate: number): Float64Array
 }
 
 /**
- * wavefile's default sinc window (a Gaussian over ±6 samples) rolls off early:
- * from 8 kHz it loses 1.2 dB at 3 kHz and 4.7 dB at 3.8 kHz. A Blackman window over
- * ±16 samples keeps the band flat to within 0.1 dB up to 3.5 kHz.
+ * wavefile's default sinc window (a Gaussian over ±6 samples) rolls off early
+ * near the input's Nyquist frequency: from 8 kHz it loses 1.2 dB at 3 kHz and
+ * 4.7 dB at 3.8 kHz. A Blackman window over ±16 samples keeps that band flat
+ * to 0.1 dB up to 3.5 kHz, and brings 44.1 kHz → 16 kHz from 83 to 95 dB SNR
+ * against sox (±8 samples would halve the interpolation work, which is a
+ * third of the resampling time).
  */
 const SINC_HALF_WIDTH = 16;
 function blackman(x: number): number {
