@@ -229,6 +229,44 @@ describe('refusals: one line naming the file, exit code 1', () => {
     expectUserError(write(pcm16(new Int16Array(400), 48000)), /133 samples after conversion to 16 kHz.*at least 160/));
 });
 
+describe('damaged files', () => {
+  it('400 randomly damaged headers: each one loads or is refused with a one-line UserError, never anything else', () => {
+    const bases: Uint8Array[] = [
+      pcm16(sine16(1000, 440, 16000, 8000)),
+      riff([fmt({ tag: 3, channels: 2, rate: 44100, bits: 32, extensible: 3 }), listInfo('x'), chunk('data', float32Bytes(new Float32Array(1200)))]),
+      (() => { const w = new wavefile.WaveFile(); w.fromScratch(1, 8000, '16', sine16(2000, 440, 8000, 8000)); w.toMuLaw(); return w.toBuffer(); })(),
+      (() => { const w = new wavefile.WaveFile(); w.fromScratch(1, 8000, '16', sine16(2000, 440, 8000, 8000)); w.toIMAADPCM(); return w.toBuffer(); })(),
+    ];
+    let seed = 2024;
+    const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const outcomes = { loaded: 0, refused: 0 };
+    for (let i = 0; i < 400; i++) {
+      let b = Uint8Array.from(bases[i % bases.length]!);
+      for (let k = 0, mutations = 1 + Math.floor(rnd() * 3); k < mutations; k++) {
+        const pos = Math.floor(rnd() * Math.min(b.length, 90)); // the headers live in the first 90 bytes
+        const r = rnd();
+        if (r < 0.6) b[pos] = Math.floor(rnd() * 256);
+        else if (r < 0.8) b = b.subarray(0, pos);
+        else if (pos + 4 <= b.length) new DataView(b.buffer, b.byteOffset).setUint32(pos, [0, 1, 3, 0x7fffffff, 0xffffffff][Math.floor(rnd() * 5)]!, true);
+      }
+      const path = write(b, 'damaged.wav');
+      try {
+        const a = loadWav(path);
+        expect(a.samples.length).toBeGreaterThanOrEqual(MIN_SAMPLES);
+        outcomes.loaded++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as UserError).message.startsWith(`${path}`)).toBe(true);
+        expect((e as UserError).message).not.toContain('\n');
+        outcomes.refused++;
+      }
+    }
+    // Both outcomes occur, so the mutations reach past the first check.
+    expect(outcomes.loaded).toBeGreaterThan(20);
+    expect(outcomes.refused).toBeGreaterThan(20);
+  });
+});
+
 describe('encodeWav16', () => {
   it('writes the canonical 44-byte header, and loadWav reads it back bit-exact', () => {
     const samples = Int16Array.from({ length: 500 }, (_, i) => (i % 2 ? -32768 : 32767) - (i % 7));
