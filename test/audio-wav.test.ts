@@ -186,6 +186,13 @@ describe('what the header says is checked, not trusted', () => {
     expect(a.warnings[0]).toMatch(/does not give the audio length/);
   });
 
+  it('a data size of 0 followed by audio (a writer that never filled it in) reads to the end of the file, with a warning', () => {
+    const samples = sine16(1600, 440, 16000, 1000);
+    const a = loadWav(write(riff([fmt({ tag: 1, channels: 1, rate: 16000, bits: 16 }), chunk('data', int16Bytes(samples), { declaredSize: 0 })])));
+    expect(Array.from(a.samples)).toEqual(Array.from(samples));
+    expect(a.warnings[0]).toMatch(/does not give the audio length.*3200 bytes to the end of the file \(0\.10 s\)/);
+  });
+
   it('fmt after data is fine', () => {
     const samples = sine16(800, 440, 16000, 1000);
     const a = loadWav(write(riff([chunk('data', int16Bytes(samples)), fmt({ tag: 1, channels: 1, rate: 16000, bits: 16 })])));

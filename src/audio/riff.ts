@@ -13,7 +13,7 @@ export interface RiffChunk {
   start: number;
   /** Size the chunk header claims. */
   declaredSize: number;
-  /** Bytes of the body actually present in the file (≤ declaredSize). */
+  /** Bytes of the body actually present in the file: ≤ declaredSize, except a data chunk of unknown size (0). */
   size: number;
 }
 
@@ -61,7 +61,13 @@ export function walkRiff(bytes: Uint8Array): RiffResult {
     const id = fourCC(bytes, at);
     const declaredSize = view.getUint32(at + 4, true);
     const start = at + 8;
-    const size = Math.min(declaredSize, bytes.length - start);
+    let size = Math.min(declaredSize, bytes.length - start);
+    if (id === 'data' && declaredSize === 0 && start < bytes.length && !isFourCC(bytes, start)) {
+      // A writer that never filled in the size (streamed, or killed mid-recording): the audio runs to the end of the file.
+      size = bytes.length - start;
+      chunks.push({ id, start, declaredSize, size });
+      break;
+    }
     chunks.push({ id, start, declaredSize, size });
     let next = start + declaredSize;
     // Chunks are word-aligned: an odd-sized body is followed by a pad byte.

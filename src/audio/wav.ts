@@ -152,11 +152,11 @@ function fsProblem(path: string, e: unknown): string {
 /** The bytes of the data chunk we can decode, with a warning when the file holds less than its header says. */
 function audioBytes(bytes: Uint8Array, chunk: RiffChunk, format: WavFormat, warnings: string[]): Uint8Array {
   let data = bytes.subarray(chunk.start, chunk.start + chunk.size);
-  if (chunk.size < chunk.declaredSize) {
+  if (chunk.size !== chunk.declaredSize) {
     const seconds = countFrames(data.length, format) / format.sampleRate;
     warnings.push(
-      chunk.declaredSize === 0xffffffff
-        ? `its header does not give the audio length (a recording that was not closed properly?): using the ${data.length} bytes present (${seconds.toFixed(2)} s)`
+      chunk.declaredSize === 0xffffffff || chunk.declaredSize === 0
+        ? `its header does not give the audio length (a recording that was not closed properly?): using the ${data.length} bytes to the end of the file (${seconds.toFixed(2)} s)`
         : `its data chunk claims ${chunk.declaredSize} bytes but the file ends after ${data.length}: using the ${seconds.toFixed(2)} s present (the file is truncated)`,
     );
   }
