@@ -231,6 +231,8 @@ describe('refusals: one line naming the file, exit code 1', () => {
     expectUserError(write(riff([fmt({ tag: 1, channels: 2, rate: 16000, bits: 16, blockAlign: 2 }), chunk('data', s())])), /header is inconsistent/));
   it('no fmt chunk', () => expectUserError(write(riff([chunk('data', s())])), /no "fmt " chunk/));
   it('no data chunk', () => expectUserError(write(riff([fmt({ tag: 1, channels: 1, rate: 16000, bits: 16 })])), /no "data" chunk/));
+  it('too long to convert in memory (21.7 min at 1 kHz: 20.8 M samples once at 16 kHz)', () =>
+    expectUserError(write(riff([fmt({ tag: 1, channels: 1, rate: 1000, bits: 8 }), chunk('data', new Uint8Array(1_300_000).fill(128))])), /too long \(21\.7 min of mono audio\); cut it first/));
   it('fewer than 160 samples at 16 kHz', () => expectUserError(write(pcm16(new Int16Array(100))), /100 samples .*at least 160 samples \(10 ms, one frame\)/));
   it('fewer than 160 samples once converted to 16 kHz', () =>
     expectUserError(write(pcm16(new Int16Array(400), 48000)), /133 samples after conversion to 16 kHz.*at least 160/));

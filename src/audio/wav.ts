@@ -29,9 +29,12 @@ export interface LoadedAudio {
 
 /** One training frame: 10 ms at 16 kHz. */
 export const MIN_SAMPLES = 160;
-/** Beyond this the Float64 working copies would need gigabytes; training clips are seconds long. */
+/**
+ * Beyond these the Float64 working copies would need gigabytes; training clips
+ * are seconds long (20 M samples: 21 min of 16 kHz mono, 3.5 min of 48 kHz stereo).
+ */
 const MAX_FILE_BYTES = 1024 ** 3;
-const MAX_SOURCE_SAMPLES = 50_000_000;
+const MAX_SAMPLES = 20_000_000;
 
 /**
  * Reads a WAV file and converts it to 16 kHz mono 16-bit, the way
@@ -56,7 +59,7 @@ export function loadWav(path: string): LoadedAudio {
   const warnings: string[] = [];
   const data = audioBytes(bytes, dataChunk, format, warnings);
   const frames = countFrames(data.length, format);
-  if (frames * format.channels > MAX_SOURCE_SAMPLES) {
+  if (frames * format.channels > MAX_SAMPLES || (frames * TARGET_RATE) / format.sampleRate > MAX_SAMPLES) {
     const minutes = frames / format.sampleRate / 60;
     throw fail(`it is too long (${minutes.toFixed(1)} min of ${channelName(format.channels)} audio); cut it first, e.g. \`sox in.wav out.wav trim 0 60\``);
   }
