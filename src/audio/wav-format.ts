@@ -1,9 +1,10 @@
 /**
  * What the `fmt ` chunk of a WAV file says, checked before any sample is read.
  *
- * wavefile guesses the sample type from bitsPerSample alone, so float data in a
- * WAVE_FORMAT_EXTENSIBLE header would be read as integers, and any codec it does
- * not know would be read as PCM noise. Every format is decided here instead.
+ * wavefile picks the sample type from the plain format tag and bitsPerSample, so
+ * float data in a WAVE_FORMAT_EXTENSIBLE header would be read as integers, and a
+ * codec it does not know (MP3, MS ADPCM…) as PCM noise. Every format is decided
+ * here instead, and wavefile only ever sees a plain header we write ourselves.
  */
 
 export type SampleCoding =
