@@ -50,9 +50,9 @@ function isolatedEnv(home: string, port: number): NodeJS.ProcessEnv {
 }
 
 /** One request on the adb host protocol ("host:version", …): OKAY/FAIL + hex-length payload. */
-function hostRequest(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = netConnect(port, '127.0.0.1');
+function hostRequest(port: number, request: string): { reply: Promise<string>; cancel(): void } {
+  const sock = netConnect(port, '127.0.0.1');
+  const reply = new Promise<string>((resolve, reject) => {
     let buf = Buffer.alloc(0);
     sock.on('connect', () => sock.write(request.length.toString(16).padStart(4, '0') + request));
     sock.on('data', (d: Buffer) => { buf = Buffer.concat([buf, d]); });
@@ -60,9 +60,10 @@ function hostRequest(port: number, request: string): Promise<string> {
     sock.on('close', () => {
       const status = buf.toString('ascii', 0, 4);
       const body = buf.length >= 8 ? buf.toString('utf8', 8, 8 + parseInt(buf.toString('ascii', 4, 8), 16)) : '';
-      if (status === 'OKAY') resolve(body); else reject(new Error(`adb ${request}: ${status} ${body}`));
+      if (status === 'OKAY') resolve(body); else reject(new Error(`adb ${request}: ${status || 'no reply'} ${body}`));
     });
   });
+  return { reply, cancel: () => sock.destroy() };
 }
 
 const running = new Set<ChildProcess>();
@@ -81,14 +82,14 @@ export async function startAdbServer(): Promise<AdbServer> {
 
   const deadline = Date.now() + 10_000;
   for (;;) {
-    try { await hostRequest(port, 'host:version'); break; } catch (e) {
+    try { await hostRequest(port, 'host:version').reply; break; } catch (e) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`adb server did not start on port ${port}: ${(e as Error).message}\n${log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   const devices = async () => {
-    const text = await hostRequest(port, 'host:devices');
+    const text = await hostRequest(port, 'host:devices').reply;
     return new Map(text.split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]));
   };
   const adb = (...args: string[]) => new Promise<string>((resolve, reject) => {
@@ -101,14 +102,21 @@ export async function startAdbServer(): Promise<AdbServer> {
     devices,
     async connect(devicePort, state = 'device') {
       const serial = `127.0.0.1:${devicePort}`;
-      // `adb connect` reports failures on stdout and still exits 0: check the device list instead.
-      const said = await adb('connect', serial);
-      const until = Date.now() + 10_000;
-      for (;;) {
-        const st = (await devices()).get(serial);
-        if (st === state) return serial;
-        if (Date.now() > until) throw new Error(`${serial} is "${st ?? 'absent'}", not "${state}" (adb connect said: ${said.trim()})`);
-        await new Promise((r) => setTimeout(r, 25));
+      // `adb connect` waits up to 10 s for a device that never answers (offline), and reports
+      // failures as text with exit status 0: ask the server directly and watch the device list.
+      const request = hostRequest(port, `host:connect:${serial}`);
+      let said = '';
+      request.reply.then((r) => { said = r; }, (e: Error) => { said = e.message; });
+      try {
+        const until = Date.now() + 10_000;
+        for (;;) {
+          const st = (await devices()).get(serial);
+          if (st === state) return serial;
+          if (Date.now() > until) throw new Error(`${serial} is "${st ?? 'absent'}", not "${state}" (adb connect said: ${said.trim()})`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      } finally {
+        request.cancel();
       }
     },
     async disconnect(devicePort) {
@@ -118,7 +126,7 @@ export async function startAdbServer(): Promise<AdbServer> {
       while ((await devices()).has(serial) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
     },
     async stop() {
-      try { await hostRequest(port, 'host:kill'); } catch { /* already gone */ }
+      try { await hostRequest(port, 'host:kill').reply; } catch { /* already gone */ }
       const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
       await exited;
       clearTimeout(timer);

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { makeIo, info } from '../output.js';
-import { connectAdb } from '../../device/connect.js';
-import { listDevices } from '../../device/list-devices.js';
-import { getDeviceInfo, canRecord, MIN_RECORD_SDK } from '../../device/device-info.js';
 import { ENABLE_DEBUGGING, stateAdvice } from '../../device/messages.js';
 import { addDeviceOptions, type DeviceFlags } from '../../device/options.js';
 
@@ -24,6 +21,10 @@ export function registerDevices(program: Command): void {
     .option('--json', 'print a JSON array instead of a table');
   addDeviceOptions(cmd, { device: false }).action(async (flags: DeviceFlags & { json?: boolean }, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
+    // Loaded on use: adbkit costs ~0.1-0.2 s of start-up that other commands should not pay.
+    const { connectAdb } = await import('../../device/connect.js');
+    const { listDevices } = await import('../../device/list-devices.js');
+    const { getDeviceInfo, canRecord, MIN_RECORD_SDK } = await import('../../device/device-info.js');
     const { client } = await connectAdb(flags);
     const rows: DeviceRow[] = [];
     for (const d of await listDevices(client)) {

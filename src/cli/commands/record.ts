@@ -1,8 +1,6 @@
 import { Option, type Command } from 'commander';
 import { makeIo, warn } from '../output.js';
 import { positiveNumber, intInRange } from '../options.js';
-import { recordToFile } from '../../device/record.js';
-import { formatDbfs } from '../../device/check-wav.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
 
 interface RecordFlags extends DeviceFlags {
@@ -22,6 +20,9 @@ export function registerRecord(program: Command): void {
     .option('--json', 'print one JSON object describing the recording');
   addDeviceOptions(cmd).action(async (flags: RecordFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
+    // Loaded on use: adbkit costs ~0.1-0.2 s of start-up that other commands should not pay.
+    const { recordToFile } = await import('../../device/record.js');
+    const { formatDbfs } = await import('../../device/check-wav.js');
     const r = await recordToFile({
       serial: serialFrom(flags), seconds: flags.seconds, rate: flags.rate, out: flags.out,
       adbHost: flags.adbHost, adbPort: flags.adbPort, io,
