@@ -115,6 +115,26 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     expect(bySerial.get(locked.serial)).toMatchObject({ state: 'unauthorized', model: null, canRecord: false });
   });
 
+  it('a missing output folder is refused before anything runs on the phone', async () => {
+    const d = await phone();
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-sel-'));
+    const r = await runCli(['record', '--out', join(dir, 'missing', 'r.wav')], server.env).done;
+    expect(r.code).toBe(1);
+    expect(errorLine(r.stderr)).toEqual([`dlaudio: cannot write ${join(dir, 'missing', 'r.wav')}: the folder ${join(dir, 'missing')} does not exist`]);
+    expect(d.commands).toEqual([]);
+  });
+
+  it('bad options are usage errors; a missing recorder says to reinstall', async () => {
+    const long = await record('--seconds', '61');
+    expect(long.code).toBe(2);
+    expect(errorLine(long.stderr)).toEqual(['dlaudio: --seconds 61: expected a duration above 0 and at most 60 seconds']);
+    const rate = await record('--rate', '96000');
+    expect(rate.code).toBe(2);
+    const noDex = await runCli(['record', '--out', join(dir, 'r.wav')], { ...server.env, DLAUDIO_RECORDER_DEX: join(dir, 'none.dex') }).done;
+    expect(noDex.code).toBe(1);
+    expect(errorLine(noDex.stderr)[0]).toMatch(/^dlaudio: the phone recorder .*none\.dex is missing from this dlaudio install: reinstall dlaudio/);
+  });
+
   it('no adb server and no adb binary: says how to install adb', async () => {
     const port = await unusedPort();
     const r = await runCli(['devices'], { ...server.env, ANDROID_ADB_SERVER_PORT: String(port), ADB: '/nonexistent/adb' }).done;

@@ -1,6 +1,7 @@
 import type { DeviceClient } from '@devicefarmer/adbkit';
 import { randomBytes } from 'node:crypto';
-import { resolve as resolvePath } from 'node:path';
+import { access, stat, constants } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { UserError, UsageError, EXIT } from '../errors.js';
 import { progress, warn, type Io, type Progress } from '../cli/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -74,6 +75,15 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
     .finally(() => clearTimeout(timer));
 }
 
+/** Checked before recording: finding out afterwards would waste the take. */
+async function checkWritable(out: string): Promise<void> {
+  const dir = dirname(out);
+  const st = await stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`);
+  if ((await stat(out).catch(() => undefined))?.isDirectory()) throw new UserError(`cannot write ${out}: it is a folder; give a file name with --out`);
+  await access(dir, constants.W_OK).catch(() => { throw new UserError(`cannot write ${out}: the folder ${dir} is not writable`); });
+}
+
 /** Rejects as soon as Ctrl-C is pressed, whatever `p` is waiting for. */
 function abortable<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -109,6 +119,7 @@ export async function recordToFile(opts: RecordOptions): Promise<RecordResult> {
 async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<RecordResult> {
   const { io, seconds, rate } = opts;
   const out = resolvePath(opts.out);
+  await checkWritable(out);
   const dex = await readRecorderDex();
   const { client } = await abortable(connectAdb(opts), signal);
   const chosen = chooseDevice(await abortable(listDevices(client), signal), { serial: opts.serial });
