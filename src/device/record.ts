@@ -138,8 +138,10 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
   try {
     if (await abortable(ensureRecorder(device, dex), signal)) io.err.write(`Installed the recorder on ${info.model}\n`);
     doing = 'starting the recorder';
-    session = await abortable(startRecorder(device, seconds, rate, remoteWav), signal);
+    // Not abortable: once the shell is open the recorder may run, and only the session can stop it.
+    session = await startRecorder(device, seconds, rate, remoteWav);
     recorderMayRun = true;
+    signal.throwIfAborted();
     const current = session;
     const first = await abortable(withTimeout(current.ready, READY_TIMEOUT_MS,
       () => new UserError(`the recorder on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: unlock the phone, then run again`)), signal);
@@ -180,9 +182,12 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
   } catch (e) {
     clearInterval(countdown);
     spinner?.stop();
-    session?.close();
-    const cleaned = await remoteCleanup(device, recorderMayRun ? session?.pid() : undefined, remoteWav);
-    if (!cleaned && session) warn(io, `could not reach ${info.model} to remove ${remoteWav} (run \`adb shell rm -f ${remoteWav}\` later)`);
+    if (session) {
+      // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it.
+      const pid = recorderMayRun ? await session.pid(1000) : undefined;
+      session.close();
+      if (!await remoteCleanup(device, pid, remoteWav)) warn(io, `could not reach ${info.model} to remove ${remoteWav} (run \`adb shell rm -f ${remoteWav}\` later)`);
+    }
     throw deviceError(e, label, doing);
   }
 }

@@ -11,8 +11,8 @@ export type RecorderEvent =
   | { kind: 'ended'; output: string };
 
 export interface RecorderSession {
-  /** Pid of app_process on the phone (the shell execs into it), once known. */
-  pid(): number | undefined;
+  /** Pid of app_process on the phone (the shell execs into it); waits up to `ms` for the PID line. */
+  pid(ms: number): Promise<number | undefined>;
   /** Resolves with READY, or with the event that came instead. */
   ready: Promise<RecorderEvent>;
   /** Resolves with DONE, ERROR or ended. */
@@ -33,6 +33,8 @@ export function recorderCommand(seconds: number, rate: number, remoteWav: string
 export async function startRecorder(device: DeviceClient, seconds: number, rate: number, remoteWav: string): Promise<RecorderSession> {
   const stream: Duplex = await device.shell(recorderCommand(seconds, rate, remoteWav));
   let pid: number | undefined;
+  let resolvePid!: (p: number | undefined) => void;
+  const pidKnown = new Promise<number | undefined>((r) => { resolvePid = r; });
   let pending = '';
   const other: string[] = [];
   let resolveReady!: (e: RecorderEvent) => void;
@@ -44,7 +46,7 @@ export async function startRecorder(device: DeviceClient, seconds: number, rate:
   const onLine = (raw: string) => {
     const line = raw.replace(/\r$/, '');
     let m: RegExpExecArray | null;
-    if ((m = /^PID (\d+)$/.exec(line)) && pid === undefined) pid = Number(m[1]);
+    if ((m = /^PID (\d+)$/.exec(line)) && pid === undefined) { pid = Number(m[1]); resolvePid(pid); }
     else if (line === 'READY') resolveReady({ kind: 'ready' });
     else if ((m = /^DONE (\d+)$/.exec(line))) settle({ kind: 'done', samples: Number(m[1]) });
     else if ((m = /^ERROR (\S+) ?(.*)$/.exec(line))) settle({ kind: 'error', code: m[1], message: m[2] });
@@ -58,11 +60,17 @@ export async function startRecorder(device: DeviceClient, seconds: number, rate:
   const ended = () => {
     if (pending) onLine(pending);
     pending = '';
+    resolvePid(pid);
     settle({ kind: 'ended', output: other.slice(-3).join(' / ') });
   };
   stream.once('end', ended);
   stream.once('close', ended);
   stream.once('error', ended);
 
-  return { pid: () => pid, ready, finished, close: () => { stream.destroy(); } };
+  const pidWithin = (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([pidKnown, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), ms); })])
+      .finally(() => clearTimeout(timer));
+  };
+  return { pid: pidWithin, ready, finished, close: () => { stream.destroy(); } };
 }
