@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adbMissingReason, startAdbServer, type AdbServer } from './sim/adb-server.js';
+import { adbMissingReason, killServerAt, startAdbServer, type AdbServer } from './sim/adb-server.js';
 import { startSimulatedDevice, type SimDevice, type SimDeviceOptions } from './sim/device.js';
 import { runCli } from './sim/run-cli.js';
 
@@ -133,6 +133,18 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     const noDex = await runCli(['record', '--out', join(dir, 'r.wav')], { ...server.env, DLAUDIO_RECORDER_DEX: join(dir, 'none.dex') }).done;
     expect(noDex.code).toBe(1);
     expect(errorLine(noDex.stderr)[0]).toMatch(/^dlaudio: the phone recorder .*none\.dex is missing from this dlaudio install: reinstall dlaudio/);
+  });
+
+  it('starts a local adb server when none answers', async () => {
+    const port = await unusedPort();
+    try {
+      const r = await runCli(['devices', '--json'], { ...server.env, ANDROID_ADB_SERVER_PORT: String(port) }).done;
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+      expect(r.stderr).toMatch(/no Android device found/);
+    } finally {
+      await killServerAt(port);
+    }
   });
 
   it('no adb server and no adb binary: says how to install adb', async () => {

@@ -66,6 +66,11 @@ function hostRequest(port: number, request: string): { reply: Promise<string>; c
   return { reply, cancel: () => sock.destroy() };
 }
 
+/** Stops whatever adb server listens on `port` (one the CLI started itself, say). */
+export async function killServerAt(port: number): Promise<void> {
+  await hostRequest(port, 'host:kill').reply.catch(() => undefined);
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => { for (const c of running) c.kill('SIGKILL'); });
 
