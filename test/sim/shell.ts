@@ -200,14 +200,12 @@ function fakeRecorder(args: string[], env: Record<string, string>, pid: number, 
   return new Promise<void>((resolve) => {
     // A killed process leaves its .part behind, like a real one would.
     ctx.killers.set(pid, () => { clearTimeout(timer); resolve(); });
-    const timer = ctx.recorder === 'hang'
-      ? setTimeout(() => {}, 2 ** 31 - 1)
-      : setTimeout(() => {
-        ctx.fs.delete(part);
-        ctx.fs.set(target, { data: wav, mode: 0o100644, mtime: now() });
-        finish(0, `DONE ${(wav.length - 44) / 2}`);
-        resolve();
-      }, seconds * 1000 * ctx.timeScale);
-    timer.unref();
+    // 'hang': READY and then nothing, until killed.
+    const timer = ctx.recorder === 'hang' ? undefined : setTimeout(() => {
+      ctx.fs.delete(part);
+      ctx.fs.set(target, { data: wav, mode: 0o100644, mtime: now() });
+      finish(0, `DONE ${(wav.length - 44) / 2}`);
+      resolve();
+    }, seconds * 1000 * ctx.timeScale);
   }).finally(() => ctx.killers.delete(pid));
 }
