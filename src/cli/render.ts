@@ -48,10 +48,21 @@ export function renderLossChart(losses: readonly number[], opts: ChartOptions): 
   const plotted = series.map((v) => (log ? Math.log10(Math.max(v, 1e-300)) : v));
   const shown = plotted.filter((v) => !Number.isNaN(v));
   if (shown.length === 0) return '(the loss was never a finite number: no curve to draw)';
-  const format = (v: number): string => fmt(log ? 10 ** v : v).padStart(LABEL);
-  const flat = Math.max(...shown) === Math.min(...shown);
-  const chart = asciichart.plot(plotted.map((v) => (Number.isNaN(v) ? Number.NaN : v)), {
-    height: flat ? 1 : opts.height ?? 12,
+  // asciichart walks the rows from round(min·ratio) to round(max·ratio) one by one, which never
+  // ends for values like 1e118 (+1 is lost in rounding): so plot 0..height and map labels back.
+  const height = opts.height ?? 12;
+  const lo = Math.min(...shown);
+  const span = Math.max(...shown) - lo;
+  const toRow = (v: number): number => (Number.isNaN(v) ? Number.NaN : span > 0 ? ((v - lo) / span) * height : 0);
+  const fromRow = (r: number): number => (span > 0 ? lo + (r / height) * span : lo);
+  const format = (r: number): string => {
+    const v = fromRow(r);
+    return fmt(log ? 10 ** v : v).padStart(LABEL);
+  };
+  const chart = asciichart.plot(plotted.map(toRow), {
+    height: span > 0 ? height : 1,
+    min: 0,
+    max: span > 0 ? height : 0,
     format,
     ...(opts.color ? { colors: [asciichart.cyan] } : {}),
   });
@@ -64,9 +75,9 @@ export function renderLossChart(losses: readonly number[], opts: ChartOptions): 
     for (let i = 0; i < text.length; i++) labels[start + i] = text[i];
   };
   const step = Math.max(12, Math.floor(buckets / 5));
-  const ticks: number[] = [];
-  for (let c = 0; c < buckets - step / 2; c += step) ticks.push(c);
-  ticks.push(buckets - 1);
+  const ticks: number[] = [0];
+  for (let c = step; c < buckets - step / 2; c += step) ticks.push(c);
+  if (buckets > 1) ticks.push(buckets - 1);
   for (const c of ticks) place(c, String(c === buckets - 1 ? n : firstEpoch[c]));
   const title = log ? 'loss (log scale) per epoch' : 'loss per epoch';
   return [' '.repeat(LABEL - 4) + title, chart, axis, pad + labels.join('').trimEnd(), pad + 'epoch'].join('\n');

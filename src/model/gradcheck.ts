@@ -3,10 +3,13 @@
  * all in float64: ∂L/∂θ ≈ (L(θ+ε) − L(θ−ε)) / 2ε, for every weight, L summed over the frames.
  */
 import type { AutoEncoder } from './autoencoder.js';
-import { forward, gradients } from './autoencoder.js';
+import { forward, gradients, type Forward, type Gradients, type Vec } from './autoencoder.js';
 
 export interface GradCheckResult {
-  /** max over weights of |analytic − numeric| / max(|analytic| + |numeric|, floor). */
+  /**
+   * max over weights of |analytic − numeric| / max(|analytic| + |numeric|, 1e-3 · largest |analytic|):
+   * the floor keeps float64 rounding on near-zero entries from looking like a wrong formula.
+   */
   maxRelErrorW: number;
   maxRelErrorV: number;
   /** W entries whose unit sat within reach of the ReLU kink (finite differences are meaningless there). */
@@ -14,7 +17,8 @@ export interface GradCheckResult {
   checked: number;
 }
 
-const FLOOR = 1e-8;
+const FLOOR = 1e-12;
+const RELATIVE_FLOOR = 1e-3;
 
 function totalLoss(net: AutoEncoder, frames: Float64Array, count: number): number {
   let s = 0;
@@ -22,7 +26,10 @@ function totalLoss(net: AutoEncoder, frames: Float64Array, count: number): numbe
   return s;
 }
 
-export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number, eps = 1e-4): GradCheckResult {
+export type GradientFn = (net: AutoEncoder, frames: Vec, offset: number, f: Forward) => Gradients;
+
+/** `grads` is the function under test: by default the course's hand-derived gradients. */
+export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number, eps = 1e-4, grads: GradientFn = gradients): GradCheckResult {
   if (!(net.W instanceof Float64Array) || !(net.V instanceof Float64Array)) throw new Error('gradCheck needs float64 weights');
   const n = net.frameSize;
   const dW = new Float64Array(net.W.length);
@@ -30,7 +37,7 @@ export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number,
   const nearKink = new Uint8Array(net.hidden);
   for (let t = 0; t < count; t++) {
     const f = forward(net, frames, t * n);
-    const g = gradients(net, frames, t * n, f);
+    const g = grads(net, frames, t * n, f);
     for (let i = 0; i < dW.length; i++) dW[i] += g.dW[i];
     for (let i = 0; i < dV.length; i++) dV[i] += g.dV[i];
     // Nudging W[j][k] by ε moves unit j's pre-activation by ε·x[k]: if that can cross 0,
@@ -40,7 +47,10 @@ export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number,
     for (let j = 0; j < net.hidden; j++) if (Math.abs(f.pre[j]) <= eps * xMax) nearKink[j] = 1;
   }
   let skipped = 0;
-  const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), FLOOR);
+  const scale = (g: Float64Array): number => Math.max(FLOOR, RELATIVE_FLOOR * g.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+  const floorW = scale(dW);
+  const floorV = scale(dV);
+  const relErr = (a: number, b: number, floor: number): number => Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), floor);
   const numeric = (arr: Float64Array, i: number): number => {
     const keep = arr[i];
     arr[i] = keep + eps;
@@ -53,11 +63,11 @@ export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number,
   let maxW = 0;
   for (let i = 0; i < dW.length; i++) {
     if (nearKink[Math.floor(i / n)]) { skipped++; continue; }
-    maxW = Math.max(maxW, relErr(dW[i], numeric(net.W, i)));
+    maxW = Math.max(maxW, relErr(dW[i], numeric(net.W, i), floorW));
   }
   let maxV = 0;
   for (let i = 0; i < dV.length; i++) {
-    maxV = Math.max(maxV, relErr(dV[i], numeric(net.V, i)));
+    maxV = Math.max(maxV, relErr(dV[i], numeric(net.V, i), floorV));
   }
   return { maxRelErrorW: maxW, maxRelErrorV: maxV, skippedNearKink: skipped, checked: dW.length + dV.length - skipped };
 }

@@ -1,5 +1,9 @@
 import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { loadWav, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { createAutoEncoder, initUniform, parameterCount, meanLoss, type AutoEncoder } from '../../model/autoencoder.js';
@@ -10,10 +14,12 @@ import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { renderLossChart, fmt, fmtInt } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, intInRange, seedValue } from '../options.js';
+import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
 
 export const SAMPLE_WAV = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
-interface TrainFlags {
+interface TrainFlags extends DeviceFlags {
+  keep?: string;
   wav?: string;
   frames?: number;
   seconds?: number;
@@ -30,12 +36,12 @@ interface TrainFlags {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z on a WAV file and print the loss curve')
     .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
     .option('--frames <n>', 'train on the first N frames only (--frames 1 is the course\'s first exercise)', positiveInt)
-    .option('--seconds <s>', 'train on the first S seconds only', positiveNumber)
+    .option('--seconds <s>', 'train on the first S seconds only (with --device: record S seconds, default 4)', positiveNumber)
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
     .addOption(new Option('--hidden <n>', 'hidden units: the size of the code Z').default(10).argParser(intInRange(1, FRAME_SIZE)))
     .addOption(new Option('--lr <rate>', 'learning rate of the SGD step').default(0.01).argParser(positiveNumber))
@@ -46,18 +52,40 @@ export function registerTrain(program: Command): void {
     .option('--save <model.json>', 'write the trained model (JSON, see README)')
     .option('--log', 'log-scale y axis for the loss curve')
     .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
-    .action(async (flags: TrainFlags, cmd: Command) => {
-      const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
-      const wav = flags.wav ?? SAMPLE_WAV;
-      if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${SAMPLE_WAV})`);
-      const audio = loadWav(wav);
-      process.exitCode = await runTraining(io, audio, flags, cmd);
-    });
+    .option('--keep <file>', 'with --device: keep the recording in this WAV file');
+  addDeviceOptions(cmd).action(async (flags: TrainFlags, c: Command) => {
+    const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
+    if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
+    if (flags.device !== undefined && flags.wav !== undefined) throw new UsageError('give --wav FILE or --device, not both');
+    if (flags.keep !== undefined && flags.device === undefined) throw new UsageError('--keep goes with --device (it keeps the phone recording); with --wav the file is already yours');
+    const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
+    process.exitCode = await runTraining(io, audio, flags, c);
+  });
 }
 
-/** Everything after the audio is in memory; shared with `train --device`. */
-export async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: Command): Promise<number> {
+function loadDefaultOrGiven(io: Io, flags: TrainFlags): LoadedAudio {
+  if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${SAMPLE_WAV})`);
+  return loadWav(flags.wav ?? SAMPLE_WAV);
+}
+
+/** `train --device`: record on the phone (like the course app's button), then train on all of it. */
+async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> {
+  // Loaded on use: adbkit costs ~0.1–0.2 s of start-up that offline training should not pay.
+  const { recordToFile } = await import('../../device/record.js');
+  const out = flags.keep ?? join(tmpdir(), `dlaudio-${process.pid}-${randomBytes(4).toString('hex')}.wav`);
+  const seconds = flags.seconds ?? 4;
+  try {
+    const rec = await recordToFile({ serial: serialFrom(flags), seconds, rate: SAMPLE_RATE, out, adbHost: flags.adbHost, adbPort: flags.adbPort, io });
+    for (const w of rec.warnings) warn(io, w);
+    if (flags.keep !== undefined) info(io, `recording kept in ${flags.keep}`);
+    return loadWav(out);
+  } finally {
+    if (flags.keep === undefined) rmSync(out, { force: true });
+  }
+}
+
+/** Everything after the audio is in memory: the same for a WAV file and a phone recording. */
+async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: Command): Promise<number> {
   if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
   for (const w of audio.warnings) warn(io, w);
 
@@ -79,7 +107,8 @@ export async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags,
     initUniform(net, rng);
   }
 
-  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds }, audio.source.path);
+  const seconds = flags.device !== undefined ? undefined : flags.seconds;
+  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds }, audio.source.path);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
 
   // Ctrl-C: finish the current slice, then show what was learnt so far. A second Ctrl-C quits at once.
@@ -165,7 +194,7 @@ function toJson(r: Report): Record<string, unknown> {
     finalLoss: losses.length ? losses[losses.length - 1] : null,
     modelLoss: r.finalModelLoss,
     stopped: r.result.stopped,
-    timing: { seconds: r.result.seconds, stepsPerSecond: r.result.stepsPerSecond },
+    timing: { seconds: r.result.seconds, stepsPerSecond: r.result.stepsPerSecond, kernel: r.result.kernel },
   };
 }
 
@@ -182,13 +211,13 @@ function renderReport(io: Io, r: Report): string {
   lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${r.frames.count < r.frames.available ? `, first ${r.frames.count} of ${r.frames.available}` : ''}`);
   lines.push(`network:     160 → ${h} (ReLU) → 160, no biases`);
   lines.push(`parameters:  ${parameterCount(r.net)} = W ${h}×160 + V 160×${h}, compression ×${fmt(FRAME_SIZE / h)}`);
-  lines.push(`training:    ${losses.length} epochs, lr ${r.flags.lr}, per-sample SGD${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
+  lines.push(`training:    ${losses.length} epoch${losses.length === 1 ? '' : 's'}, lr ${r.flags.lr}, per-sample SGD${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
   if (losses.length > 0) {
     lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
   }
   lines.push(`model loss:  ${fmt(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
-  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s`);
+  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${r.result.kernel === 'wasm' ? 'WebAssembly SIMD kernel' : 'TypeScript kernel'})`);
   return lines.join('\n');
 }

@@ -1,0 +1,41 @@
+import { describe, it, expect } from 'vitest';
+import { toFrames } from '../src/audio/frames.js';
+import { UserError } from '../src/errors.js';
+
+const ramp = (n: number): Int16Array => Int16Array.from({ length: n }, (_, i) => i - 100);
+
+describe('framing', () => {
+  it('exactly 160 samples: one frame, nothing dropped, each sample / 32000', () => {
+    const f = toFrames(ramp(160), { scale: 32000 });
+    expect(f.count).toBe(1);
+    expect(f.droppedSamples).toBe(0);
+    expect(f.data[0]).toBe(-100 / 32000);
+    expect(f.data[159]).toBe(59 / 32000);
+  });
+
+  it('159 samples: refused, saying 160 are needed', () => {
+    expect(() => toFrames(ramp(159), { scale: 32000 }, 'a.wav')).toThrow(UserError);
+    expect(() => toFrames(ramp(159), { scale: 32000 }, 'a.wav')).toThrow(/160 samples .* a\.wav has 159/);
+  });
+
+  it('161 samples: one frame, one trailing sample dropped and reported', () => {
+    const f = toFrames(ramp(161), { scale: 32000 });
+    expect(f.count).toBe(1);
+    expect(f.droppedSamples).toBe(1);
+    expect(f.data).toHaveLength(160);
+  });
+
+  it('--frames and --seconds keep the first frames; 4 s → 400 frames', () => {
+    const s = ramp(64000);
+    expect(toFrames(s, { scale: 32000 }).count).toBe(400);
+    expect(toFrames(s, { scale: 32000, maxFrames: 1 }).count).toBe(1);
+    expect(toFrames(s, { scale: 32000, seconds: 0.5 }).count).toBe(50);
+    expect(toFrames(s, { scale: 32000, maxFrames: 1000 }).count).toBe(400);
+    const f = toFrames(s, { scale: 32000, maxFrames: 3 });
+    expect(f.data[3 * 160 - 1]).toBe((3 * 160 - 1 - 100) / 32000);
+  });
+
+  it('other scales divide', () => {
+    expect(toFrames(ramp(160), { scale: 100 }).data[0]).toBe(-1);
+  });
+});
