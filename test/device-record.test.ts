@@ -128,4 +128,26 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
     expect(remoteWavs(d)).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   });
+  it('train --device records, then trains exactly as train --wav does; --keep keeps the WAV', async () => {
+    const d = await phone();
+    const keep = join(dir, 'kept.wav');
+    const viaPhone = await runCli(['train', '--device', '--seconds', '2', '--epochs', '5', '--seed', '7', '--json', '--keep', keep], server.env).done;
+    expect(viaPhone.code, viaPhone.stderr).toBe(0);
+    expect(readFileSync(keep).equals(simulatedWav(2, 16000))).toBe(true);
+    expect(remoteWavs(d)).toEqual([]);
+    const a = JSON.parse(viaPhone.stdout) as { config: { frames: number }; losses: number[]; source: { path: string } };
+    expect(a.config.frames).toBe(200);
+    expect(a.source.path).toBe(keep);
+    const viaFile = await runCli(['train', '--wav', keep, '--epochs', '5', '--seed', '7', '--json'], server.env).done;
+    expect((JSON.parse(viaFile.stdout) as { losses: number[] }).losses).toEqual(a.losses);
+  });
+
+  it('train --device without --keep leaves no recording behind', async () => {
+    await phone();
+    const r = await runCli(['train', '--device', '--seconds', '1', '--epochs', '2', '--seed', '1', '--json'], server.env).done;
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { source: { path: string }; config: { frames: number } };
+    expect(j.config.frames).toBe(100);
+    expect(() => readFileSync(j.source.path)).toThrow();
+  });
 });

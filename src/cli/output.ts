@@ -1,4 +1,3 @@
-import ora, { type Ora } from 'ora';
 
 /** Where a command writes: results to `out` (stdout), everything else to `err` (stderr). */
 export interface Io {
@@ -16,7 +15,8 @@ export function makeIo(verbose = false): Io {
   return {
     out: process.stdout,
     err: process.stderr,
-    interactive: Boolean(process.stderr.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb',
+    // A TTY that reports 0 columns (e.g. `script` without a size) makes ora flood clear-line codes.
+    interactive: Boolean(process.stderr.isTTY) && process.stderr.columns > 0 && process.env.CI !== 'true' && process.env.TERM !== 'dumb',
     color: Boolean(process.stdout.isTTY) && !noColor,
     verbose: verbose || isDebugEnv(),
   };
@@ -37,10 +37,12 @@ export interface Progress {
   log(text: string): void;
 }
 
-export function progress(io: Io, text: string): Progress {
+export async function progress(io: Io, text: string): Promise<Progress> {
   if (io.interactive) {
+    // Loaded only for a terminal: ora costs ~75 ms of start-up that pipes and scripts should not pay.
+    const { default: ora } = await import('ora');
     const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-    const spinner: Ora = ora({ text, stream: io.err, color: noColor ? false : 'cyan', discardStdin: false }).start();
+    const spinner = ora({ text, stream: io.err, color: noColor ? false : 'cyan', discardStdin: false }).start();
     return {
       update: (t) => { spinner.text = t; },
       succeed: (t) => { spinner.succeed(t); },

@@ -149,7 +149,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
 
     doing = 'recording';
     const title = `Recording ${seconds} s on ${info.model} — speak now`;
-    spinner = progress(io, title);
+    spinner = await progress(io, title);
     const startedAt = Date.now();
     if (io.interactive) {
       countdown = setInterval(() => {

@@ -119,7 +119,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   };
   process.on('SIGINT', onSigint);
 
-  const spin = progress(io, `Training 160→${net.hidden}→160 on ${frames.count} frames, ${flags.epochs} epochs, lr ${flags.lr}`);
+  const spin = await progress(io, `Training 160→${net.hidden}→160 on ${frames.count} frames, ${flags.epochs} epochs, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
   try {

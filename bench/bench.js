@@ -1,0 +1,117 @@
+// `npm run bench`: the course workload — 500 frames × 200 epochs of per-sample SGD,
+// 160 → 10 → 160, lr 0.01, float32 weights — in dlaudio's WebAssembly and TypeScript kernels
+// and, where gcc exists, in the C reference (bench/reference.c, -O3 -march=native), all from the
+// same initial weights; then the wall time of a whole `dlaudio train` run, Node start-up included.
+// Usage: npm run bench [-- --repeats 5]      (npm run build first; `npm test` and `npm install` do)
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAutoEncoder, initUniform } from '../dist/model/autoencoder.js';
+import { Rng } from '../dist/model/rng.js';
+import { SgdKernel } from '../dist/model/sgd-kernel.js';
+import { WasmSgdKernel, wasmKernelAvailable } from '../dist/model/wasm-kernel.js';
+
+const N = 160;
+const H = 10;
+const FRAMES = 500; // 5 s, the course's workload
+const EPOCHS = 200;
+const LR = 0.01;
+const SEED = 1;
+const repeatsArg = process.argv.indexOf('--repeats');
+const REPEATS = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 5;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** 500 frames of the bundled speech (4.5 s, so it wraps around for the last 50): int16 / 32000. */
+function courseFrames() {
+  const wav = readFileSync(join(root, 'fixtures/sample.wav'));
+  const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
+  const frames = new Float64Array(FRAMES * N);
+  for (let i = 0; i < frames.length; i++) frames[i] = pcm[i % (pcm.length - (pcm.length % N))] / 32000;
+  return frames;
+}
+
+function initialNet() {
+  const net = createAutoEncoder(N, H, 'float32');
+  initUniform(net, new Rng(SEED));
+  return net;
+}
+
+function runKernel(make, frames) {
+  const net = initialNet();
+  const kernel = make(net);
+  const t0 = performance.now();
+  let loss = 0;
+  for (let e = 0; e < EPOCHS; e++) loss = kernel.epoch(frames, null, FRAMES, LR) / FRAMES;
+  const seconds = (performance.now() - t0) / 1000;
+  kernel.finish();
+  return { seconds, loss };
+}
+
+function stats(runs) {
+  const secs = runs.map((r) => r.seconds).sort((a, b) => a - b);
+  return { best: secs[0], median: secs[Math.floor(secs.length / 2)], loss: runs[0].loss };
+}
+
+function runC(frames) {
+  const gcc = spawnSync('gcc', ['--version']);
+  if (gcc.error || gcc.status !== 0) return { skipped: 'no gcc on this machine' };
+  const dir = mkdtempSync(join(tmpdir(), 'dlaudio-bench-'));
+  try {
+    const exe = join(dir, 'reference');
+    const cc = spawnSync('gcc', ['-O3', '-march=native', '-o', exe, join(root, 'bench/reference.c')], { encoding: 'utf8' });
+    if (cc.status !== 0) return { skipped: `gcc failed: ${cc.stderr.trim()}` };
+    const net = initialNet();
+    const weights = new Float32Array(2 * H * N);
+    weights.set(net.W, 0);
+    weights.set(net.V, H * N);
+    writeFileSync(join(dir, 'frames.f32'), Float32Array.from(frames));
+    writeFileSync(join(dir, 'weights.f32'), weights);
+    const runs = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const r = spawnSync(exe, [join(dir, 'frames.f32'), String(FRAMES), String(EPOCHS), join(dir, 'weights.f32')], { encoding: 'utf8' });
+      if (r.status !== 0) return { skipped: `reference failed: ${r.stderr.trim()}` };
+      const [seconds, loss] = r.stdout.trim().split(/\s+/).map(Number);
+      runs.push({ seconds, loss });
+    }
+    return stats(runs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runCli() {
+  const runs = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin/dlaudio.js'), 'train', '--wav', 'fixtures/sample.wav', '--epochs', '200', '--seed', '1'], { cwd: root, encoding: 'utf8' });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`dlaudio train failed: ${r.stderr}`);
+    runs.push({ seconds, loss: 0 });
+  }
+  return stats(runs);
+}
+
+const steps = FRAMES * EPOCHS;
+const rate = (s) => Math.round(steps / s).toLocaleString('en-US');
+const frames = courseFrames();
+console.log(`course workload: ${FRAMES} frames × ${EPOCHS} epochs = ${steps.toLocaleString('en-US')} frame-steps, 160→10→160, lr ${LR}, float32 weights, seed ${SEED}; best (median) of ${REPEATS}`);
+const rows = [];
+if (wasmKernelAvailable()) {
+  runKernel((net) => new WasmSgdKernel(net, frames, FRAMES), frames); // warm-up
+  rows.push(['dlaudio, WebAssembly SIMD kernel', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new WasmSgdKernel(net, frames, FRAMES), frames)))]);
+} else {
+  console.log('WebAssembly SIMD kernel: not available here');
+}
+runKernel((net) => new SgdKernel(net), frames); // warm-up: let the JIT tier up
+rows.push(['dlaudio, TypeScript kernel', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new SgdKernel(net), frames)))]);
+const c = runC(frames);
+if ('skipped' in c) console.log(`C reference: skipped (${c.skipped})`);
+else rows.push(['C reference, gcc -O3 -march=native', c]);
+for (const [name, s] of rows) {
+  const ratio = 'skipped' in c ? '' : `  ${(c.best / s.best).toFixed(2)}× C`;
+  console.log(`${name.padEnd(38)} ${s.best.toFixed(3)} s (${s.median.toFixed(3)})  ${rate(s.best).padStart(10)} steps/s${ratio}  final loss ${s.loss.toPrecision(6)}`);
+}
+const cli = runCli();
+console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (450 frames)`);
