@@ -183,12 +183,14 @@ describe('dlaudio gradcheck (real bin)', () => {
     expect(r.stdout).toMatch(/W: max relative error/);
     expect(r.stdout).toMatch(/V: max relative error/);
     expect(r.stdout).toMatch(/^OK/m);
+    expect(r.stdout).not.toMatch(/skipped/);
   });
 
   it('--json, and a tolerance too tight fails with exit code 1', async () => {
     const r = await runBin(['gradcheck', '--seed', '5', '--json', '--frames', '2', '--hidden', '3']);
-    const j = JSON.parse(r.stdout) as { ok: boolean; maxRelErrorW: number; maxRelErrorV: number };
+    const j = JSON.parse(r.stdout) as { ok: boolean; maxRelErrorW: number; maxRelErrorV: number; checked: number };
     expect(j.ok).toBe(true);
+    expect(j.checked).toBe(2 * 3 * 160); // every weight checked: speech frames, no unit at the kink
     expect(j.maxRelErrorW).toBeLessThan(1e-6);
     const tight = await runBin(['gradcheck', '--seed', '5', '--tolerance', '1e-30', '--frames', '2']);
     expect(tight.code).toBe(1);

@@ -44,7 +44,7 @@ export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number,
     // the ReLU kink makes the finite difference meaningless for row j. V never moves it.
     let xMax = 0;
     for (let k = 0; k < n; k++) xMax = Math.max(xMax, Math.abs(frames[t * n + k]));
-    for (let j = 0; j < net.hidden; j++) if (Math.abs(f.pre[j]) <= eps * xMax) nearKink[j] = 1;
+    for (let j = 0; j < net.hidden; j++) if (xMax > 0 && Math.abs(f.pre[j]) <= eps * xMax) nearKink[j] = 1;
   }
   let skipped = 0;
   const scale = (g: Float64Array): number => Math.max(FLOOR, RELATIVE_FLOOR * g.reduce((m, v) => Math.max(m, Math.abs(v)), 0));

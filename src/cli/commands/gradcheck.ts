@@ -25,7 +25,7 @@ export function registerGradcheck(program: Command): void {
     .command('gradcheck')
     .description('compare the hand-derived gradients with central finite differences (float64)')
     .option('--wav <file>', 'audio to take frames from; default: the bundled sample')
-    .addOption(new Option('--frames <n>', 'frames to check on, spread evenly through the file').default(4).argParser(positiveInt))
+    .addOption(new Option('--frames <n>', 'frames to check on: the loudest of each equal part of the file').default(4).argParser(positiveInt))
     .addOption(new Option('--hidden <n>', 'hidden units').default(10).argParser(intInRange(1, FRAME_SIZE)))
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
     .option('--seed <n>', 'seed for the random weights (default: random; always printed)', seedValue)
@@ -36,14 +36,21 @@ export function registerGradcheck(program: Command): void {
       const audio = loadWav(flags.wav ?? SAMPLE_WAV);
       if (audio.conversion && !flags.json) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
       const all = toFrames(audio.samples, { scale: flags.scale }, audio.source.path);
-      // Frames spread through the file: the first ones are often silence, where ReLU units sit at 0.
+      // The loudest frame of each of `count` equal parts of the file: spread out, and never
+      // silence (where every ReLU unit sits at 0 and the check would say little).
       const count = Math.min(flags.frames, all.count);
       const picked = new Float64Array(count * FRAME_SIZE);
       const indices: number[] = [];
       for (let i = 0; i < count; i++) {
-        const t = Math.floor(((i + 0.5) * all.count) / count);
-        indices.push(t);
-        picked.set(all.data.subarray(t * FRAME_SIZE, (t + 1) * FRAME_SIZE), i * FRAME_SIZE);
+        let best = Math.floor((i * all.count) / count);
+        let bestEnergy = -1;
+        for (let t = best; t < Math.floor(((i + 1) * all.count) / count); t++) {
+          let e = 0;
+          for (let k = t * FRAME_SIZE; k < (t + 1) * FRAME_SIZE; k++) e += all.data[k] * all.data[k];
+          if (e > bestEnergy) { bestEnergy = e; best = t; }
+        }
+        indices.push(best);
+        picked.set(all.data.subarray(best * FRAME_SIZE, (best + 1) * FRAME_SIZE), i * FRAME_SIZE);
       }
       const seed = flags.seed ?? randomSeed();
       const net = createAutoEncoder(FRAME_SIZE, flags.hidden, 'float64');
