@@ -110,7 +110,7 @@ const c = runC(frames);
 if ('skipped' in c) console.log(`C reference: skipped (${c.skipped})`);
 else rows.push(['C reference, gcc -O3 -march=native', c]);
 for (const [name, s] of rows) {
-  const ratio = 'skipped' in c ? '' : `  ${(c.best / s.best).toFixed(2)}× C`;
+  const ratio = 'skipped' in c ? '' : `  ${(c.best / s.best).toFixed(2)}× C's speed`;
   console.log(`${name.padEnd(38)} ${s.best.toFixed(3)} s (${s.median.toFixed(3)})  ${rate(s.best).padStart(10)} steps/s${ratio}  final loss ${s.loss.toPrecision(6)}`);
 }
 const cli = runCli();

@@ -8,7 +8,7 @@ import { UserError } from '../../errors.js';
 import { makeIo, info } from '../output.js';
 import { fmt } from '../render.js';
 import { positiveInt, positiveNumber, intInRange, seedValue } from '../options.js';
-import { SAMPLE_WAV } from './train.js';
+import { samplePath } from './train.js';
 
 interface GradcheckFlags {
   wav?: string;
@@ -33,7 +33,7 @@ export function registerGradcheck(program: Command): void {
     .option('--json', 'print one JSON object instead of text')
     .action((flags: GradcheckFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      const audio = loadWav(flags.wav ?? SAMPLE_WAV);
+      const audio = loadWav(flags.wav ?? samplePath());
       if (audio.conversion && !flags.json) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
       const all = toFrames(audio.samples, { scale: flags.scale }, audio.source.path);
       // The loudest frame of each of `count` equal parts of the file: spread out, and never

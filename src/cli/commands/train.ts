@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadWav, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
@@ -16,7 +16,13 @@ import { renderLossChart, fmt, fmtInt } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, intInRange, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
 
-export const SAMPLE_WAV = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
+const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
+
+/** The bundled sample, named relative to the current folder when it is below it (shorter output). */
+export function samplePath(): string {
+  const rel = relative(process.cwd(), SAMPLE_ABSOLUTE);
+  return rel.startsWith('..') || isAbsolute(rel) ? SAMPLE_ABSOLUTE : rel;
+}
 
 interface TrainFlags extends DeviceFlags {
   keep?: string;
@@ -64,8 +70,9 @@ export function registerTrain(program: Command): void {
 }
 
 function loadDefaultOrGiven(io: Io, flags: TrainFlags): LoadedAudio {
-  if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${SAMPLE_WAV})`);
-  return loadWav(flags.wav ?? SAMPLE_WAV);
+  const wav = flags.wav ?? samplePath();
+  if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${wav})`);
+  return loadWav(wav);
 }
 
 /** `train --device`: record on the phone (like the course app's button), then train on all of it. */
