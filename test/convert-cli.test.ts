@@ -87,8 +87,8 @@ describe('dlaudio convert', () => {
   // Concurrent: each case is a node start-up, mostly waiting.
   describe.concurrent('refusals: one line on stderr naming the file, exit code 1, nothing written', () => {
     const cases: Array<[string, () => string, RegExp]> = [
-      ['a missing file', () => join(dir, 'missing.wav'), /no such file$/],
-      ['a directory', () => { const d = join(dir, 'folder.wav'); mkdirSync(d, { recursive: true }); return d; }, /is a directory, not a WAV file$/],
+      ['a missing file', () => join(dir, 'missing.wav'), /no such file: check the name/],
+      ['a directory', () => { const d = join(dir, 'folder.wav'); mkdirSync(d, { recursive: true }); return d; }, /is a directory, not a WAV file: give the path/],
       ['not a RIFF/WAVE file', () => file('text.wav', ascii('just some text, not audio\n')), /not a WAV file/],
       ['MP3-in-WAV', () => file('mp3.wav', riff([fmt({ tag: 0x55, channels: 1, rate: 16000, bits: 0, blockAlign: 1 }), chunk('data', new Uint8Array(800))])),
         /MP3-in-WAV \(format 0x55\) is not supported: convert it with `sox in.wav -e signed -b 16 out.wav`$/],

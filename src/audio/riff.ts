@@ -100,5 +100,5 @@ function guessType(b: Uint8Array): string {
   if (head.startsWith('fLaC')) return `; it looks like a FLAC file${convert}`;
   if (head.slice(4, 8) === 'ftyp') return `; it looks like an MP4/M4A file${convert}`;
   if (head.startsWith('FORM')) return `; it looks like an AIFF file${convert}`;
-  return '';
+  return ': give a .wav file (record one with `dlaudio record`, or convert yours with sox or ffmpeg)';
 }

@@ -62,7 +62,7 @@ const SOX_HINT = 'convert it with `sox in.wav -e signed -b 16 out.wav`';
 const KS_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
 export function parseFmt(body: Uint8Array): FormatResult {
-  if (body.length < 16) return { ok: false, problem: `its "fmt " chunk is only ${body.length} bytes long (16 needed): the header is damaged` };
+  if (body.length < 16) return { ok: false, problem: `its "fmt " chunk is only ${body.length} bytes long (16 needed): the header is damaged (export or record the file again)` };
   const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
   let tag = v.getUint16(0, true);
   const channels = v.getUint16(2, true);
@@ -72,7 +72,7 @@ export function parseFmt(body: Uint8Array): FormatResult {
   let validBits = bitsPerSample;
 
   if (tag === EXTENSIBLE) {
-    if (body.length < 40) return { ok: false, problem: `its WAVE_FORMAT_EXTENSIBLE header is only ${body.length} bytes long (40 needed): the header is damaged` };
+    if (body.length < 40) return { ok: false, problem: `its WAVE_FORMAT_EXTENSIBLE header is only ${body.length} bytes long (40 needed): the header is damaged (export or record the file again)` };
     validBits = v.getUint16(18, true) || bitsPerSample;
     const sub = body.subarray(24, 40);
     const subTag = v.getUint16(24, true);
@@ -82,10 +82,10 @@ export function parseFmt(body: Uint8Array): FormatResult {
     tag = subTag;
   }
 
-  if (channels === 0) return { ok: false, problem: 'its header says it has 0 channels: the header is damaged' };
-  if (sampleRate === 0) return { ok: false, problem: 'its header says its sample rate is 0 Hz: the header is damaged' };
+  if (channels === 0) return { ok: false, problem: 'its header says it has 0 channels: the header is damaged (export or record the file again)' };
+  if (sampleRate === 0) return { ok: false, problem: 'its header says its sample rate is 0 Hz: the header is damaged (export or record the file again)' };
   if (sampleRate < 1000 || sampleRate > 1_000_000) {
-    return { ok: false, problem: `its sample rate (${sampleRate} Hz) is not an audio rate dlaudio can use (1000 Hz to 1 MHz)` };
+    return { ok: false, problem: `its sample rate (${sampleRate} Hz) is not an audio rate dlaudio can use (1000 Hz to 1 MHz): the header is probably damaged (export or record the file again)` };
   }
   const base = { channels, sampleRate, blockAlign };
 
@@ -107,7 +107,7 @@ export function parseFmt(body: Uint8Array): FormatResult {
     case MULAW:
     case ALAW: {
       const name = tag === MULAW ? 'µ-law' : 'A-law';
-      if (bitsPerSample !== 8) return { ok: false, problem: `${bitsPerSample}-bit ${name} is not a valid encoding (it is always 8-bit): the header is damaged` };
+      if (bitsPerSample !== 8) return { ok: false, problem: `${bitsPerSample}-bit ${name} is not a valid encoding (it is always 8-bit): the header is damaged (export or record the file again)` };
       if (blockAlign !== channels) return badAlign(blockAlign, channels, `8-bit ${name}`);
       return { ok: true, format: { ...base, coding: { kind: tag === MULAW ? 'mulaw' : 'alaw' }, encoding: `8-bit ${name}` } };
     }
@@ -115,12 +115,12 @@ export function parseFmt(body: Uint8Array): FormatResult {
       if (bitsPerSample !== 4) return { ok: false, problem: `${bitsPerSample}-bit IMA ADPCM is not supported (only 4-bit): ${SOX_HINT}` };
       // Each block holds a 4-byte header per channel, then 4-byte groups per channel.
       if (blockAlign === 0 || blockAlign % (4 * channels) !== 0 || blockAlign <= 4 * channels) {
-        return { ok: false, problem: `its IMA ADPCM block size (${blockAlign} bytes for ${channels} channel${channels > 1 ? 's' : ''}) is invalid: the header is damaged` };
+        return { ok: false, problem: `its IMA ADPCM block size (${blockAlign} bytes for ${channels} channel${channels > 1 ? 's' : ''}) is invalid: the header is damaged (export or record the file again)` };
       }
       const perBlock = ((blockAlign / channels - 4) * 2) + 1;
       const declared = body.length >= 22 ? v.getUint16(18, true) : perBlock;
       if (declared !== perBlock) {
-        return { ok: false, problem: `its IMA ADPCM header says ${declared} samples per block but a ${blockAlign}-byte block holds ${perBlock}: the header is damaged` };
+        return { ok: false, problem: `its IMA ADPCM header says ${declared} samples per block but a ${blockAlign}-byte block holds ${perBlock}: the header is damaged (export or record the file again)` };
       }
       return { ok: true, format: { ...base, coding: { kind: 'ima-adpcm', samplesPerBlock: perBlock }, encoding: 'IMA ADPCM' } };
     }
@@ -138,7 +138,7 @@ export function parseFmt(body: Uint8Array): FormatResult {
 }
 
 function badAlign(blockAlign: number, channels: number, what: string): FormatResult {
-  return { ok: false, problem: `its header is inconsistent (${blockAlign}-byte sample frames for ${channels} channel${channels > 1 ? 's' : ''} of ${what} audio): the header is damaged` };
+  return { ok: false, problem: `its header is inconsistent (${blockAlign}-byte sample frames for ${channels} channel${channels > 1 ? 's' : ''} of ${what} audio): the header is damaged (export or record the file again)` };
 }
 
 function guid(b: Uint8Array): string {

@@ -50,11 +50,11 @@ export function loadWav(path: string): LoadedAudio {
   if (!riff.ok) throw fail(riff.problem);
   const fmtChunk = riff.chunks.find((c) => c.id === 'fmt ');
   const dataChunk = riff.chunks.find((c) => c.id === 'data');
-  if (!fmtChunk) throw fail('not a usable WAV file: it has no "fmt " chunk (the header is damaged)');
+  if (!fmtChunk) throw fail('not a usable WAV file: it has no "fmt " chunk (the header is damaged: export or record the file again)');
   const parsed = parseFmt(bytes.subarray(fmtChunk.start, fmtChunk.start + fmtChunk.size));
   if (!parsed.ok) throw fail(parsed.problem);
   const format = parsed.format;
-  if (!dataChunk) throw fail('it has no audio (no "data" chunk)');
+  if (!dataChunk) throw fail('it has no audio (no "data" chunk): export or record the file again');
 
   const warnings: string[] = [];
   const data = audioBytes(bytes, dataChunk, format, warnings);
@@ -129,7 +129,7 @@ function readWavBytes(path: string): Uint8Array {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new UserError(`${path} is a directory, not a WAV file`);
+    if (st.isDirectory()) throw new UserError(`${path} is a directory, not a WAV file: give the path of a .wav file`);
     if (!st.isFile()) throw new UserError(`${path} is not a regular file`);
     size = st.size;
   } catch (e) {
@@ -146,9 +146,9 @@ function readWavBytes(path: string): Uint8Array {
 
 function fsProblem(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return `${path}: no such file`;
-  if (code === 'EACCES' || code === 'EPERM') return `${path}: permission denied`;
-  if (code === 'EISDIR') return `${path} is a directory, not a WAV file`;
+  if (code === 'ENOENT') return `${path}: no such file: check the name and the folder (\`ls\` lists what is there)`;
+  if (code === 'EACCES' || code === 'EPERM') return `${path}: permission denied: make the file readable (\`chmod u+r\`) or copy it somewhere you own`;
+  if (code === 'EISDIR') return `${path} is a directory, not a WAV file: give the path of a .wav file`;
   return `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`;
 }
 
