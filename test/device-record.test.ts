@@ -2,13 +2,14 @@
  * `dlaudio record` end to end: the real CLI → adbkit → the real adb server
  * (Debian package adb) → the simulated device in test/sim.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adbMissingReason, startAdbServer, type AdbServer } from './sim/adb-server.js';
-import { startSimulatedDevice, type SimDevice, type SimDeviceOptions } from './sim/device.js';
+import { adbMissingReason } from './sim/adb-server.js';
+import type { SimDevice, SimDeviceOptions } from './sim/device.js';
+import { usePhoneLab } from './sim/lab.js';
 import { simulatedWav } from './sim/signal.js';
 import { runCli } from './sim/run-cli.js';
 
@@ -17,34 +18,20 @@ const DEX = fileURLToPath(new URL('../android/recorder/dlaudio-recorder.dex', im
 const REMOTE_DEX = '/data/local/tmp/dlaudio-recorder.dex';
 
 describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated phone${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let server: AdbServer;
+  const lab = usePhoneLab();
   let dir: string;
-  const devices: SimDevice[] = [];
-
-  beforeAll(async () => { server = await startAdbServer(); });
-  afterAll(async () => { await server?.stop(); });
-  afterEach(async () => {
-    for (const d of devices.splice(0)) {
-      await server.disconnect(d.port);
-      await d.close();
-      expect(d.shellErrors, 'shell lines the simulator could not parse').toEqual([]);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
 
   async function phone(opts: SimDeviceOptions = {}): Promise<SimDevice> {
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-rec-'));
-    const d = await startSimulatedDevice({ timeScale: 0.05, ...opts });
-    devices.push(d);
-    await server.connect(d.port);
-    return d;
+    return lab.phone(opts);
   }
   const remoteWavs = (d: SimDevice) => [...d.fs.keys()].filter((p) => p !== REMOTE_DEX);
 
   it('records 4 s in real time: byte-exact WAV on disk, recorder pushed, nothing left on the phone', async () => {
     const d = await phone({ timeScale: 1 });
     const out = join(dir, 'voice.wav');
-    const r = await runCli(['record', '--seconds', '4', '--out', out], server.env).done;
+    const r = await runCli(['record', '--seconds', '4', '--out', out], lab.server.env).done;
     expect(r.stderr).toContain('Recording 4 s on Pixel 7 — speak now');
     expect(r.code).toBe(0);
     expect(readFileSync(out).equals(simulatedWav(4, 16000))).toBe(true);
@@ -61,12 +48,12 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
   it('does not push the recorder again when the phone already has the same one; replaces a different one', async () => {
     const d = await phone();
     d.fs.set(REMOTE_DEX, { data: Buffer.from('an older recorder'), mode: 0o100644, mtime: 1 });
-    const first = await runCli(['record', '--out', join(dir, 'a.wav')], server.env).done;
+    const first = await runCli(['record', '--out', join(dir, 'a.wav')], lab.server.env).done;
     expect(first.code).toBe(0);
     expect(d.pushes).toEqual([REMOTE_DEX]);
     expect(d.fs.get(REMOTE_DEX)?.data.equals(readFileSync(DEX))).toBe(true);
 
-    const second = await runCli(['record', '--seconds', '2', '--rate', '8000', '--out', join(dir, 'b.wav'), '--json'], server.env).done;
+    const second = await runCli(['record', '--seconds', '2', '--rate', '8000', '--out', join(dir, 'b.wav'), '--json'], lab.server.env).done;
     expect(second.code).toBe(0);
     expect(d.pushes).toEqual([REMOTE_DEX]);
     expect(second.stderr).not.toContain('Installed the recorder');
@@ -79,7 +66,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
 
   it('reports a recorder ERROR with what to do, and leaves no file anywhere', async () => {
     const d = await phone({ recorder: 'error:AUDIO_INIT' });
-    const r = await runCli(['record', '--out', join(dir, 'x.wav')], server.env).done;
+    const r = await runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env).done;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dlaudio: the microphone of Pixel 7 \(127\.0\.0\.1:\d+\) could not be opened \(simulated failure\): close apps/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -89,14 +76,14 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
 
   it('warns when the recording is silent', async () => {
     await phone({ recorder: 'silent' });
-    const r = await runCli(['record', '--out', join(dir, 's.wav')], server.env).done;
+    const r = await runCli(['record', '--out', join(dir, 's.wav')], lab.server.env).done;
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: the recording is almost silent (peak -inf dBFS)');
   });
 
   it('refuses Android 10 before pushing anything', async () => {
     const d = await phone({ sdk: 29, model: 'Galaxy A10' });
-    const r = await runCli(['record', '--out', join(dir, 'x.wav')], server.env).done;
+    const r = await runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env).done;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dlaudio: Galaxy A10 \(127\.0\.0\.1:\d+\) runs Android 10 \(API 29\): recording from the computer needs Android 11 or newer/m);
     expect(d.pushes).toEqual([]);
@@ -106,7 +93,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
 
   it('fails cleanly when the connection drops in the middle of the pull', async () => {
     const d = await phone({ dropPullAfterBytes: 50_000 });
-    const r = await runCli(['record', '--out', join(dir, 'x.wav')], server.env).done;
+    const r = await runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env).done;
     expect(d.unplugged()).toBe(true);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dlaudio: (lost the connection to|Pixel 7 \(127\.0\.0\.1:\d+\) disconnected while) .*copying the recording/m);
@@ -116,7 +103,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
 
   it('on Ctrl-C during the recording kills the recorder, removes the phone files and leaves no local file', async () => {
     const d = await phone({ recorder: 'hang' });
-    const run = runCli(['record', '--out', join(dir, 'x.wav')], server.env);
+    const run = runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env);
     await run.waitForStderr('speak now');
     expect(d.fs.size).toBe(2); // the recorder and its .part
     run.child.kill('SIGINT');
@@ -131,20 +118,20 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
   it('train --device records, then trains exactly as train --wav does; --keep keeps the WAV', async () => {
     const d = await phone();
     const keep = join(dir, 'kept.wav');
-    const viaPhone = await runCli(['train', '--device', '--seconds', '2', '--epochs', '5', '--seed', '7', '--json', '--keep', keep], server.env).done;
+    const viaPhone = await runCli(['train', '--device', '--seconds', '2', '--epochs', '5', '--seed', '7', '--json', '--keep', keep], lab.server.env).done;
     expect(viaPhone.code, viaPhone.stderr).toBe(0);
     expect(readFileSync(keep).equals(simulatedWav(2, 16000))).toBe(true);
     expect(remoteWavs(d)).toEqual([]);
     const a = JSON.parse(viaPhone.stdout) as { config: { frames: number }; losses: number[]; source: { path: string } };
     expect(a.config.frames).toBe(200);
     expect(a.source.path).toBe(keep);
-    const viaFile = await runCli(['train', '--wav', keep, '--epochs', '5', '--seed', '7', '--json'], server.env).done;
+    const viaFile = await runCli(['train', '--wav', keep, '--epochs', '5', '--seed', '7', '--json'], lab.server.env).done;
     expect((JSON.parse(viaFile.stdout) as { losses: number[] }).losses).toEqual(a.losses);
   });
 
   it('train --device without --keep leaves no recording behind', async () => {
     await phone();
-    const r = await runCli(['train', '--device', '--seconds', '1', '--epochs', '2', '--seed', '1', '--json'], server.env).done;
+    const r = await runCli(['train', '--device', '--seconds', '1', '--epochs', '2', '--seed', '1', '--json'], lab.server.env).done;
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { source: { path: string }; config: { frames: number } };
     expect(j.config.frames).toBe(100);

@@ -2,13 +2,14 @@
  * Which phone `record` uses and what it says when it cannot, plus `dlaudio devices`,
  * through the real adb server and simulated devices.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adbMissingReason, killServerAt, startAdbServer, type AdbServer } from './sim/adb-server.js';
-import { startSimulatedDevice, type SimDevice, type SimDeviceOptions } from './sim/device.js';
+import { adbMissingReason, killServerAt } from './sim/adb-server.js';
+import type { SimDevice, SimDeviceOptions } from './sim/device.js';
+import { usePhoneLab } from './sim/lab.js';
 import { runCli } from './sim/run-cli.js';
 
 const skipReason = adbMissingReason();
@@ -23,30 +24,14 @@ async function unusedPort(): Promise<number> {
 }
 
 describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let server: AdbServer;
-  let dir: string;
-  const devices: SimDevice[] = [];
+  const lab = usePhoneLab();
+  const phone = (opts: SimDeviceOptions = {}): Promise<SimDevice> => lab.phone(opts);
+  let dir = '';
+  afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-  beforeAll(async () => { server = await startAdbServer(); });
-  afterAll(async () => { await server?.stop(); });
-  afterEach(async () => {
-    for (const d of devices.splice(0)) {
-      await server.disconnect(d.port);
-      await d.close();
-      expect(d.shellErrors).toEqual([]);
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function phone(opts: SimDeviceOptions = {}, state = opts.state ?? 'device'): Promise<SimDevice> {
-    const d = await startSimulatedDevice({ timeScale: 0.05, ...opts });
-    devices.push(d);
-    await server.connect(d.port, state);
-    return d;
-  }
   function record(...args: string[]) {
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-sel-'));
-    return runCli(['record', '--out', join(dir, 'r.wav'), ...args], server.env).done;
+    return runCli(['record', '--out', join(dir, 'r.wav'), ...args], lab.server.env).done;
   }
   const errorLine = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('dlaudio: '));
 
@@ -71,7 +56,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     expect(b.processes).toHaveLength(1);
     expect(a.processes).toHaveLength(0);
 
-    const viaEnv = await runCli(['record', '--out', join(dir, 'e.wav')], { ...server.env, ANDROID_SERIAL: a.serial }).done;
+    const viaEnv = await runCli(['record', '--out', join(dir, 'e.wav')], { ...lab.server.env, ANDROID_SERIAL: a.serial }).done;
     expect(viaEnv.code).toBe(0);
     expect(viaEnv.stdout).toContain('from Pixel 7');
 
@@ -99,7 +84,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     const ok = await phone({ model: 'Pixel 7', sdk: 34 });
     const old = await phone({ model: 'Galaxy A10', sdk: 29 });
     const locked = await phone({ state: 'unauthorized' });
-    const r = await runCli(['devices'], server.env).done;
+    const r = await runCli(['devices'], lab.server.env).done;
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^SERIAL\s+STATE\s+MODEL\s+ANDROID\s+CAN RECORD$/);
@@ -107,7 +92,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${old.serial}\\s+device\\s+Galaxy A10\\s+10 \\(API 29\\)\\s+no$`)));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${locked.serial}\\s+unauthorized\\s+-\\s+-\\s+no$`)));
 
-    const j = await runCli(['devices', '--json'], server.env).done;
+    const j = await runCli(['devices', '--json'], lab.server.env).done;
     const rows = JSON.parse(j.stdout) as { serial: string }[];
     const bySerial = new Map(rows.map((x) => [x.serial, x]));
     expect(bySerial.get(ok.serial)).toEqual({ serial: ok.serial, state: 'device', model: 'Pixel 7', android: '14', sdk: 34, canRecord: true, reason: null });
@@ -118,7 +103,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
   it('a missing output folder is refused before anything runs on the phone', async () => {
     const d = await phone();
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-sel-'));
-    const r = await runCli(['record', '--out', join(dir, 'missing', 'r.wav')], server.env).done;
+    const r = await runCli(['record', '--out', join(dir, 'missing', 'r.wav')], lab.server.env).done;
     expect(r.code).toBe(1);
     expect(errorLine(r.stderr)).toEqual([`dlaudio: cannot write ${join(dir, 'missing', 'r.wav')}: the folder ${join(dir, 'missing')} does not exist`]);
     expect(d.commands).toEqual([]);
@@ -130,7 +115,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     expect(errorLine(long.stderr)).toEqual(['dlaudio: --seconds 61: expected a duration above 0 and at most 60 seconds']);
     const rate = await record('--rate', '96000');
     expect(rate.code).toBe(2);
-    const noDex = await runCli(['record', '--out', join(dir, 'r.wav')], { ...server.env, DLAUDIO_RECORDER_DEX: join(dir, 'none.dex') }).done;
+    const noDex = await runCli(['record', '--out', join(dir, 'r.wav')], { ...lab.server.env, DLAUDIO_RECORDER_DEX: join(dir, 'none.dex') }).done;
     expect(noDex.code).toBe(1);
     expect(errorLine(noDex.stderr)[0]).toMatch(/^dlaudio: the phone recorder .*none\.dex is missing from this dlaudio install: reinstall dlaudio/);
   });
@@ -138,7 +123,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
   it('starts a local adb server when none answers', async () => {
     const port = await unusedPort();
     try {
-      const r = await runCli(['devices', '--json'], { ...server.env, ANDROID_ADB_SERVER_PORT: String(port) }).done;
+      const r = await runCli(['devices', '--json'], { ...lab.server.env, ANDROID_ADB_SERVER_PORT: String(port) }).done;
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual([]);
       expect(r.stderr).toMatch(/no Android device found/);
@@ -149,18 +134,18 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
 
   it('no adb server and no adb binary: says how to install adb', async () => {
     const port = await unusedPort();
-    const r = await runCli(['devices'], { ...server.env, ANDROID_ADB_SERVER_PORT: String(port), ADB: '/nonexistent/adb' }).done;
+    const r = await runCli(['devices'], { ...lab.server.env, ANDROID_ADB_SERVER_PORT: String(port), ADB: '/nonexistent/adb' }).done;
     expect(r.code).toBe(1);
     expect(errorLine(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^dlaudio: no adb server is running at 127\\.0\\.0\\.1:${port} and the \`adb\` program was not found .*sudo apt install adb`))]);
   });
 
   it('--adb-host/--adb-port and ADB_SERVER_SOCKET reach the same server', async () => {
     const d = await phone();
-    const env = { ...server.env, ANDROID_ADB_SERVER_PORT: '1' };
-    const flags = await runCli(['devices', '--json', '--adb-host', '127.0.0.1', '--adb-port', String(server.port)], env).done;
+    const env = { ...lab.server.env, ANDROID_ADB_SERVER_PORT: '1' };
+    const flags = await runCli(['devices', '--json', '--adb-host', '127.0.0.1', '--adb-port', String(lab.server.port)], env).done;
     expect(flags.code).toBe(0);
     expect(JSON.parse(flags.stdout)).toMatchObject([{ serial: d.serial }]);
-    const socket = await runCli(['devices', '--json'], { ...env, ADB_SERVER_SOCKET: `tcp:127.0.0.1:${server.port}` }).done;
+    const socket = await runCli(['devices', '--json'], { ...env, ADB_SERVER_SOCKET: `tcp:127.0.0.1:${lab.server.port}` }).done;
     expect(JSON.parse(socket.stdout)).toMatchObject([{ serial: d.serial }]);
   });
 });
