@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, EXIT } from '../errors.js';
 import { isDebugEnv } from './output.js';
@@ -9,6 +10,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .name('dlaudio')
     .description('Deep learning par la pratique: train the course\'s audio auto-encoder on your voice')
+    .version(packageVersion(), '-V, --version', 'print the dlaudio version')
     .addOption(new Option('-v, --verbose', 'show details (stack traces, adb traffic) on errors'))
     .showHelpAfterError('(run `dlaudio --help` for usage)')
     .exitOverride()
@@ -45,4 +47,9 @@ function reportError(e: unknown, verbose: boolean): number {
   process.stderr.write(`dlaudio: unexpected error: ${msg} (run again with --verbose for details, and please report it)\n`);
   if (showStack && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
   return EXIT.failure;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }
