@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runBin } from './helpers/run.js';
-import { sampleFrames } from './helpers/sample.js';
+import { sampleFrames, ROOT } from './helpers/sample.js';
+import { runCli } from './sim/run-cli.js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'dlaudio-train-')); });
@@ -127,15 +128,11 @@ json.dump({"format": "dlaudio-autoencoder", "version": 1, "frameSize": 160, "hid
   });
 
   it('Ctrl-C stops training cleanly and still prints the curve so far (exit 130)', async () => {
-    let sent = false;
-    const r = await runBin(['train', '--epochs', '1000000', '--seed', '1'], {
-      onStderr: (s, child) => {
-        if (!sent && s.includes('Training')) {
-          sent = true;
-          setTimeout(() => child.kill('SIGINT'), 400);
-        }
-      },
-    });
+    const run = runCli(['train', '--epochs', '1000000', '--seed', '1'], { ...process.env, NO_COLOR: '1' }, ROOT);
+    await run.waitForStderr('Training');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    run.child.kill('SIGINT');
+    const r = await run.done;
     expect(r.code).toBe(130);
     expect(r.stdout).toContain('loss per epoch');
     expect(r.stdout).toMatch(/^final loss: +\d/m);

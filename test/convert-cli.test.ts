@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wavefile from 'wavefile';
-import { runDlaudio as runBin } from './helpers/audio-run.js';
+import { runBin } from './helpers/run.js';
 import { loadWav, encodeWav16 } from '../src/audio/wav.js';
 import { riff, fmt, chunk, int16Bytes, ascii, sine16 } from './helpers/audio-wav-builder.js';
 

@@ -8,20 +8,12 @@ import { createAutoEncoder, initUniform, type AutoEncoder } from '../src/model/a
 import { Rng } from '../src/model/rng.js';
 import { SgdKernel } from '../src/model/sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from '../src/model/wasm-kernel.js';
+import { sampleFrames } from './helpers/sample.js';
 
 const N = 160;
 
-/** Real speech: the bundled 16 kHz mono 16-bit sample, 44-byte header, int16 / 32000, as float64 like the trainer. */
-function speechFrames(): { frames: Float64Array; count: number } {
-  const wav = readFileSync(fileURLToPath(new URL('../fixtures/sample.wav', import.meta.url)));
-  const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
-  const count = Math.floor(pcm.length / N);
-  const frames = new Float64Array(count * N);
-  for (let i = 0; i < frames.length; i++) frames[i] = pcm[i] / 32000;
-  return { frames, count };
-}
-
-const { frames, count: frameCount } = speechFrames();
+// Real speech: the bundled sample as the trainer sees it (int16 / 32000, float64).
+const { data: frames, count: frameCount } = sampleFrames();
 
 function twins(hidden: number, seed: number, frameSize = N): [AutoEncoder, AutoEncoder] {
   const a = createAutoEncoder(frameSize, hidden, 'float32');

@@ -18,17 +18,12 @@ export interface TrainOptions {
   onProgress?: (epoch: number, loss: number) => void;
   /** Checked between epochs: true stops training (Ctrl-C). */
   shouldStop?: () => boolean;
-  /** 'auto' (default): the WebAssembly SIMD kernel when it loads, else the TypeScript one. */
-  kernel?: KernelChoice;
 }
 
-export type KernelChoice = 'auto' | 'wasm' | 'js';
-
-/** Both kernels run the same math (tests compare them); WASM is ~10× faster, the TS one is the readable reference. */
-export function makeKernel(net: AutoEncoder, frames: Float64Array, count: number, choice: KernelChoice = 'auto'): { kernel: EpochKernel; name: 'wasm' | 'js' } {
+/** Both kernels run the same math (tests compare them); WASM is ~15× faster, the TS one is the readable fallback. */
+function makeKernel(net: AutoEncoder, frames: Float64Array, count: number): { kernel: EpochKernel; name: 'wasm' | 'js' } {
   const wasmOk = net.W instanceof Float32Array && wasmKernelAvailable();
-  if (choice === 'wasm' && !wasmOk) throw new Error('the WebAssembly kernel is not available here (it needs float32 weights and WebAssembly SIMD)');
-  if (choice !== 'js' && wasmOk) return { kernel: new WasmSgdKernel(net, frames, count), name: 'wasm' };
+  if (wasmOk) return { kernel: new WasmSgdKernel(net, frames, count), name: 'wasm' };
   return { kernel: new SgdKernel(net), name: 'js' };
 }
 
@@ -48,7 +43,7 @@ export interface TrainResult {
 }
 
 export async function train(net: AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
-  const { kernel, name } = makeKernel(net, frames, count, opts.kernel);
+  const { kernel, name } = makeKernel(net, frames, count);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const divergeFactor = opts.divergeFactor ?? 1e6;
   const losses: number[] = [];
