@@ -1,41 +1,64 @@
 /**
- * The saved model, version 1 — a plain JSON file other tools can read and write:
+ * The saved model — a plain JSON file other tools can read and write. Two versions:
+ *
+ * Version 1, the course's network [160, h, 160] without biases (still written for that shape, so
+ * course tools keep reading our files):
  * {"format":"dlaudio-autoencoder","version":1,"frameSize":160,"hidden":10,"scale":32000,
  *  "W":[[160 numbers] × hidden rows],"V":[[hidden numbers] × 160 rows]}
  * W[j][k] connects input k to hidden unit j; V[i][j] connects hidden j to output i.
+ *
+ * Version 2, any depth (written for every other network):
+ * {"format":"dlaudio-autoencoder","version":2,"frameSize":160,"scale":32000,"sizes":[160,64,10,64,160],
+ *  "layers":[{"in":160,"out":64,"activation":"relu","W":[[160 numbers] × 64 rows],"b":[64 numbers]}, …]}
+ * "b" is present only when the network has biases; the last layer's activation is "linear".
+ *
  * Numbers are float32 values, written in full (shortest round-trip) precision.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import type { AutoEncoder } from './autoencoder.js';
 import { createAutoEncoder } from './autoencoder.js';
+import { asAutoEncoder, createNetwork, fromAutoEncoder, type Network } from './network.js';
 
 export const MODEL_FORMAT = 'dlaudio-autoencoder';
+const FRAME = 160;
 
 export interface SavedModel {
-  net: AutoEncoder;
+  net: Network;
   scale: number;
 }
 
-export function modelToJson(net: AutoEncoder, scale: number): string {
-  // One matrix row per line: readable diffs, still a single JSON document.
-  const matrix = (a: ArrayLike<number>, nRows: number, nCols: number): string => {
-    const lines: string[] = [];
-    for (let r = 0; r < nRows; r++) {
-      const row: number[] = [];
-      for (let c = 0; c < nCols; c++) row.push(Math.fround(a[r * nCols + c]));
-      lines.push('  ' + JSON.stringify(row));
-    }
-    return '[\n' + lines.join(',\n') + '\n ]';
-  };
-  const head = { format: MODEL_FORMAT, version: 1, frameSize: net.frameSize, hidden: net.hidden, scale };
+// One matrix row per line: readable diffs, still a single JSON document.
+function matrixJson(a: ArrayLike<number>, nRows: number, nCols: number, indent: string): string {
+  const lines: string[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const row: number[] = [];
+    for (let c = 0; c < nCols; c++) row.push(Math.fround(a[r * nCols + c]));
+    lines.push(indent + ' ' + JSON.stringify(row));
+  }
+  return '[\n' + lines.join(',\n') + '\n' + indent + ']';
+}
+
+export function modelToJson(net: Network, scale: number): string {
+  const ae = asAutoEncoder(net);
+  if (ae) {
+    const head = { format: MODEL_FORMAT, version: 1, frameSize: ae.frameSize, hidden: ae.hidden, scale };
+    const fields = Object.entries(head).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    fields.push(` "W": ${matrixJson(ae.W, ae.hidden, ae.frameSize, ' ')}`, ` "V": ${matrixJson(ae.V, ae.frameSize, ae.hidden, ' ')}`);
+    return '{\n' + fields.join(',\n') + '\n}\n';
+  }
+  const head = { format: MODEL_FORMAT, version: 2, frameSize: net.sizes[0], scale, sizes: net.sizes };
   const fields = Object.entries(head).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  fields.push(` "W": ${matrix(net.W, net.hidden, net.frameSize)}`, ` "V": ${matrix(net.V, net.frameSize, net.hidden)}`);
+  const layers = net.layers.map((l) => {
+    const parts = [`"in": ${l.inSize}`, `"out": ${l.outSize}`, `"activation": "${l.relu ? 'relu' : 'linear'}"`, `"W": ${matrixJson(l.W, l.outSize, l.inSize, '   ')}`];
+    if (l.b) parts.push(`"b": ${JSON.stringify(Array.from(l.b, (v) => Math.fround(v)))}`);
+    return '  {\n   ' + parts.join(',\n   ') + '\n  }';
+  });
+  fields.push(` "layers": [\n${layers.join(',\n')}\n ]`);
   return '{\n' + fields.join(',\n') + '\n}\n';
 }
 
-export async function saveModel(path: string, net: AutoEncoder, scale: number): Promise<void> {
+export async function saveModel(path: string, net: Network, scale: number): Promise<void> {
   try {
     await writeFileAtomic(path, modelToJson(net, scale));
   } catch (e) {
@@ -64,21 +87,56 @@ export function loadModel(path: string): SavedModel {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('expected a JSON object');
   const d = doc as Record<string, unknown>;
   if (d.format !== MODEL_FORMAT) throw bad(`"format" is ${JSON.stringify(d.format)}, expected "${MODEL_FORMAT}"`);
-  if (d.version !== 1) throw bad(`"version" is ${JSON.stringify(d.version)}; this dlaudio reads version 1`);
-  const posInt = (k: string): number => {
-    const v = d[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`"${k}" must be a positive integer (got ${JSON.stringify(v)})`);
+  if (d.version !== 1 && d.version !== 2) throw bad(`"version" is ${JSON.stringify(d.version)}; this dlaudio reads versions 1 and 2`);
+  const posInt = (v: unknown, what: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`${what} must be a positive integer (got ${JSON.stringify(v)})`);
     return v;
   };
-  const frameSize = posInt('frameSize');
-  const hidden = posInt('hidden');
-  if (frameSize !== 160) throw bad(`"frameSize" is ${frameSize}; dlaudio frames are 160 samples`);
+  const frameSize = posInt(d.frameSize, '"frameSize"');
+  if (frameSize !== FRAME) throw bad(`"frameSize" is ${frameSize}; dlaudio frames are ${FRAME} samples`);
   const scale = d.scale;
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw bad(`"scale" must be a positive number (got ${JSON.stringify(scale)})`);
-  const net = createAutoEncoder(frameSize, hidden);
-  readMatrix(d.W, 'W', hidden, frameSize, net.W, bad);
-  readMatrix(d.V, 'V', frameSize, hidden, net.V, bad);
-  return { net, scale };
+  if (d.version === 1) {
+    const hidden = posInt(d.hidden, '"hidden"');
+    const ae = createAutoEncoder(frameSize, hidden);
+    readMatrix(d.W, 'W', hidden, frameSize, ae.W, bad);
+    readMatrix(d.V, 'V', frameSize, hidden, ae.V, bad);
+    return { net: fromAutoEncoder(ae), scale };
+  }
+  return { net: readLayers(d, path, bad, posInt), scale };
+}
+
+/** Version 2: the layers must chain 160 → … → 160; a break is named with the sizes that disagree. */
+function readLayers(d: Record<string, unknown>, path: string, bad: (why: string) => UserError, posInt: (v: unknown, what: string) => number): Network {
+  const list = d.layers;
+  if (!Array.isArray(list) || list.length < 1) throw bad('"layers" must be a list of at least one layer');
+  const sizes: number[] = [];
+  const specs = list.map((item: unknown, l) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw bad(`layers[${l}] must be an object with "in", "out", "activation", "W"`);
+    const o = item as Record<string, unknown>;
+    const inSize = posInt(o.in, `layers[${l}].in`);
+    const outSize = posInt(o.out, `layers[${l}].out`);
+    const last = l === list.length - 1;
+    const expected = last ? 'linear' : 'relu';
+    if (o.activation !== expected) throw bad(`layers[${l}].activation is ${JSON.stringify(o.activation)}, expected "${expected}" (ReLU after every layer but the last)`);
+    // Shapes that do not chain are a usage mistake (exit 2): the file is readable, the network is impossible.
+    const chainError = (why: string): UserError => new UserError(`${path}: the layers do not chain: ${why}`, 2);
+    if (l === 0 && inSize !== FRAME) throw chainError(`layers[0].in is ${inSize}, expected ${FRAME} (the frame size)`);
+    if (l > 0 && inSize !== sizes[sizes.length - 1]) throw chainError(`layers[${l}].in is ${inSize} but layers[${l - 1}].out is ${sizes[sizes.length - 1]}; they must be equal`);
+    if (last && outSize !== FRAME) throw chainError(`the last layer's out is ${outSize}, expected ${FRAME} (the frame size)`);
+    if (l === 0) sizes.push(inSize);
+    sizes.push(outSize);
+    return o;
+  });
+  if (d.sizes !== undefined && JSON.stringify(d.sizes) !== JSON.stringify(sizes)) throw bad(`"sizes" is ${JSON.stringify(d.sizes)} but the layers give ${JSON.stringify(sizes)}`);
+  const withBias = specs.map((o) => o.b !== undefined);
+  if (withBias.some((x) => x !== withBias[0])) throw bad('either every layer has "b" or none does');
+  const net = createNetwork(sizes, { bias: withBias[0] });
+  net.layers.forEach((layer, l) => {
+    readMatrix(specs[l].W, `layers[${l}].W`, layer.outSize, layer.inSize, layer.W, bad);
+    if (layer.b) readMatrix([specs[l].b], `layers[${l}].b`, 1, layer.outSize, layer.b, bad);
+  });
+  return net;
 }
 
 function readMatrix(m: unknown, name: string, nRows: number, nCols: number, into: Float32Array | Float64Array, bad: (why: string) => UserError): void {

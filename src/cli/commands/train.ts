@@ -10,6 +10,7 @@ import { createAutoEncoder, initUniform, parameterCount, meanLoss, type AutoEnco
 import { Rng, randomSeed } from '../../model/rng.js';
 import { train, type TrainResult } from '../../model/train.js';
 import { loadModel, saveModel } from '../../model/model-file.js';
+import { asAutoEncoder, fromAutoEncoder, describeNetwork } from '../../model/network.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { renderLossChart, fmt, fmtInt } from '../render.js';
@@ -103,7 +104,9 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   const rng = new Rng(seed);
   if (flags.init !== undefined) {
     const saved = loadModel(flags.init);
-    net = saved.net;
+    const ae = asAutoEncoder(saved.net);
+    if (!ae) throw new UsageError(`${flags.init} is a ${describeNetwork(saved.net)} network; this trainer takes the course's 160 → h → 160 shape`);
+    net = ae;
     if (cmd.getOptionValueSource('hidden') === 'cli' && flags.hidden !== net.hidden) {
       throw new UsageError(`--hidden ${flags.hidden} does not match the model in ${flags.init} (${net.hidden} hidden units): drop --hidden or use another model`);
     }
@@ -150,7 +153,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   else spin.succeed(`trained ${result.losses.length} epochs in ${result.seconds.toFixed(2)} s`);
 
   if (flags.save !== undefined && result.stopped !== 'diverged') {
-    await saveModel(flags.save, net, scale);
+    await saveModel(flags.save, fromAutoEncoder(net), scale);
     info(io, `model saved to ${flags.save}${result.stopped === 'interrupted' ? ' (as trained so far)' : ''}`);
   }
 
