@@ -95,6 +95,17 @@ export function reconstructFrame(net: Network, frames: ArrayLike<number>, offset
   return runLayers(net.layers, frames, offset);
 }
 
+/** Mean L = Σ(Y−X)² over the frames with the weights as they are (no update). */
+export function networkMeanLoss(net: Network, frames: ArrayLike<number>, count: number): number {
+  const n = net.sizes[0];
+  let sum = 0;
+  for (let t = 0; t < count; t++) {
+    const y = reconstructFrame(net, frames, t * n);
+    for (let i = 0; i < n; i++) sum += (y[i] - frames[t * n + i]) ** 2;
+  }
+  return count > 0 ? sum / count : NaN;
+}
+
 /**
  * Where the code Z is: the output of the narrowest hidden layer (the first one if several tie).
  * The encoder is layers[0..k], the decoder layers[k+1..]. For [160, 10, 160], k = 0 and Z = relu(W·X).

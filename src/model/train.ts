@@ -7,6 +7,7 @@ import { meanLoss } from './autoencoder.js';
 import { SgdKernel, type EpochKernel } from './sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from './wasm-kernel.js';
 import type { Rng } from './rng.js';
+import { asAutoEncoder, type Network } from './network.js';
 
 export interface TrainOptions {
   lr: number;
@@ -42,7 +43,10 @@ export interface TrainResult {
   stepsPerSecond: number;
 }
 
-export async function train(net: AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
+/** Trains `net` in place. An AutoEncoder is the course's network seen through its W and V. */
+export async function train(model: Network | AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
+  const net = 'layers' in model ? asAutoEncoder(model) : model;
+  if (net === null) throw new Error('deeper networks are not trained yet'); // TODO(issue 5): back-propagation for any depth
   const { kernel, name } = makeKernel(net, frames, count);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const divergeFactor = opts.divergeFactor ?? 1e6;

@@ -133,7 +133,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   const started = performance.now();
   let result: TrainResult;
   try {
-    result = await train(net, frames.data, frames.count, rng, {
+    result = await train(fromAutoEncoder(net), frames.data, frames.count, rng, {
       lr: flags.lr,
       epochs: flags.epochs,
       shuffle: flags.shuffle === true,
