@@ -8,6 +8,9 @@ import { SgdKernel, type EpochKernel } from './sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from './wasm-kernel.js';
 import type { Rng } from './rng.js';
 import { asAutoEncoder, type Network } from './network.js';
+import type { OptimizerSpec } from './optimizer.js';
+
+export type { OptimizerSpec, OptimizerKind } from './optimizer.js';
 
 export interface TrainOptions {
   lr: number;
@@ -19,6 +22,16 @@ export interface TrainOptions {
   onProgress?: (epoch: number, loss: number) => void;
   /** Checked between epochs: true stops training (Ctrl-C). */
   shouldStop?: () => boolean;
+  /** Frames per step: each step uses the mean gradient over B frames. Default 1, the course's per-sample SGD. */
+  batch?: number;
+  /** Update rule; default plain SGD (θ ← θ − lr·g), the course's. */
+  optimizer?: OptimizerSpec;
+  /**
+   * 'auto' (default): the course's fused kernels (WASM, else TS) when the network is 160 → h → 160
+   * without biases, batch 1 and SGD; the general back-propagation otherwise.
+   * 'backprop': always the general back-propagation (tests and the bench compare the two).
+   */
+  engine?: 'auto' | 'backprop';
 }
 
 /** Both kernels run the same math (tests compare them); WASM is ~15× faster, the TS one is the readable fallback. */
