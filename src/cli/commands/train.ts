@@ -16,6 +16,8 @@ import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { renderLossChart, fmt, fmtInt } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, intInRange, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
+import { writeHtmlReport, type ConfigValue } from '../report-html.js';
+import { buildReportData, checkReportPath } from '../report-data.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
@@ -40,6 +42,7 @@ interface TrainFlags extends DeviceFlags {
   save?: string;
   log?: boolean;
   json?: boolean;
+  report?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -59,12 +62,14 @@ export function registerTrain(program: Command): void {
     .option('--save <model.json>', 'write the trained model (JSON, see README)')
     .option('--log', 'log-scale y axis for the loss curve')
     .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
-    .option('--keep <file>', 'with --device: keep the recording in this WAV file');
+    .option('--keep <file>', 'with --device: keep the recording in this WAV file')
+    .option('--report <file.html>', 'also write one self-contained HTML page: loss curve, waveforms, original and reconstruction to listen to, the numbers');
   addDeviceOptions(cmd).action(async (flags: TrainFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     if (flags.device !== undefined && flags.wav !== undefined) throw new UsageError('give --wav FILE or --device, not both');
     if (flags.keep !== undefined && flags.device === undefined) throw new UsageError('--keep goes with --device (it keeps the phone recording); with --wav the file is already yours');
+    if (flags.report !== undefined) await checkReportPath(flags.report);
     const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
     process.exitCode = await runTraining(io, audio, flags, c);
   });
@@ -160,6 +165,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   const report = { audio, frames, net, scale, seed, flags, result, finalModelLoss };
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
+  if (flags.report !== undefined) await writeTrainReport(io, flags.report, report);
 
   if (result.stopped === 'diverged') {
     const last = result.losses[result.losses.length - 1];
@@ -206,6 +212,27 @@ function toJson(r: Report): Record<string, unknown> {
     stopped: r.result.stopped,
     timing: { seconds: r.result.seconds, stepsPerSecond: r.result.stepsPerSecond, kernel: r.result.kernel },
   };
+}
+
+/** The HTML page: the frames trained on, through the trained weights (diverged ones too: the page shows why). */
+async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> {
+  const json = toJson(r);
+  await writeHtmlReport(path, buildReportData({
+    title: `dlaudio train: 160 → ${r.net.hidden} → 160`,
+    source: r.audio.source.path,
+    config: json.config as Record<string, ConfigValue>,
+    seed: r.seed,
+    losses: r.result.losses,
+    stopped: r.result.stopped,
+    log: r.flags.log === true,
+    finalLoss: json.finalLoss as number | null,
+    modelLoss: r.finalModelLoss,
+    net: fromAutoEncoder(r.net),
+    scale: r.scale,
+    samples: r.audio.samples.subarray(0, r.frames.count * FRAME_SIZE),
+    sampleRate: SAMPLE_RATE,
+  }));
+  info(io, `report written to ${path}`);
 }
 
 function renderReport(io: Io, r: Report): string {

@@ -1,0 +1,63 @@
+/**
+ * From a trained network and its audio to the HTML report's data: the one place that runs the
+ * recording through the network for the report, shared by `train --report` and `reconstruct --report`.
+ */
+import { access, stat, constants } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { reconstructSamples } from '../model/reconstruct.js';
+import type { Network } from '../model/network.js';
+import { UserError, UsageError } from '../errors.js';
+import type { ConfigValue, ReportData } from './report-html.js';
+
+export interface ReportInput {
+  title: string;
+  source: string;
+  config: Readonly<Record<string, ConfigValue>>;
+  seed: number | null;
+  losses: readonly number[];
+  stopped?: ReportData['stopped'];
+  log?: boolean;
+  finalLoss: number | null;
+  modelLoss: number;
+  pcaBound?: number;
+  bitrate?: number;
+  net: Network;
+  scale: number;
+  /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */
+  samples: Int16Array;
+  sampleRate: number;
+}
+
+export function buildReportData(r: ReportInput): ReportData {
+  const rec = reconstructSamples(r.net, r.scale, r.samples);
+  return {
+    title: r.title,
+    source: r.source,
+    config: r.config,
+    seed: r.seed,
+    losses: r.losses,
+    stopped: r.stopped,
+    log: r.log,
+    numbers: {
+      finalLoss: r.finalLoss,
+      modelLoss: r.modelLoss,
+      pcaBound: r.pcaBound,
+      bitrate: r.bitrate,
+      clipped: rec.clipped,
+    },
+    original: rec.original,
+    reconstruction: rec.samples,
+    sampleRate: r.sampleRate,
+  };
+}
+
+/** Checked before training, so a typo in the folder does not cost the whole run. */
+export async function checkReportPath(path: string): Promise<void> {
+  if (!/\.html?$/i.test(path)) throw new UsageError(`--report ${path}: the report is an HTML page; give a file name ending in .html`);
+  const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+  if (isDir) throw new UsageError(`--report ${path} is a folder: give a file name, e.g. ${path.replace(/\/+$/, '')}/report.html`);
+  const dir = dirname(resolve(path));
+  await access(dir, constants.W_OK).catch(() => {
+    throw new UserError(`cannot write the report to ${path}: the folder ${dir} does not exist or is not writable`);
+  });
+}

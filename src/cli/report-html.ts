@@ -1,0 +1,309 @@
+/**
+ * One self-contained HTML page per run: loss curve, waveforms, both recordings to listen to, the numbers.
+ * Everything is inline (SVG, CSS, audio as data: URIs) and a Content-Security-Policy forbids any fetch,
+ * so the page opens offline, from an e-mail attachment or a USB stick, and never phones home.
+ */
+import { encodeWav16 } from '../audio/wav.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { UserError } from '../errors.js';
+import { fmt, fmtInt } from './render.js';
+
+export type ConfigValue = string | number | boolean | null;
+
+export interface ReportNumbers {
+  /** Mean loss of the last epoch (null: no epoch ran). */
+  finalLoss: number | null;
+  /** Mean loss of the trained weights over all frames. */
+  modelLoss: number;
+  /** Lowest loss any linear code of the same size can reach (PCA). */
+  pcaBound?: number;
+  /** Signal-to-noise ratio of the reconstruction over the whole recording, dB. */
+  snrDb?: number;
+  /** Mean of per-frame SNRs, dB. */
+  segSnrDb?: number;
+  /** Bits per second of the compressed code. */
+  bitrate?: number;
+  /** Reconstructed samples that did not fit in 16 bits. */
+  clipped: number;
+}
+
+export interface ReportData {
+  title: string;
+  /** The audio file (any text: it is escaped). */
+  source: string;
+  /** Shown in order, as a table. */
+  config: Readonly<Record<string, ConfigValue>>;
+  seed: number | null;
+  /** Mean loss of each epoch; may be empty, may end in a non-finite value (diverged). */
+  losses: readonly number[];
+  stopped?: 'done' | 'diverged' | 'interrupted';
+  /** Log-scale y axis for the loss curve. */
+  log?: boolean;
+  numbers: ReportNumbers;
+  original: Int16Array;
+  reconstruction: Int16Array;
+  sampleRate: number;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Safe in text and in quoted attributes. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+export function renderHtmlReport(d: ReportData): string {
+  const seconds = d.original.length / d.sampleRate;
+  const sub = [d.source, `${fmt(seconds)} s`, d.seed === null ? null : `seed ${d.seed}`].filter((s): s is string => s !== null);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; media-src data:; img-src data:">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(d.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(d.title)}</h1><p class="sub">${sub.map(escapeHtml).join(' · ')}</p></header>
+${stoppedNotice(d)}<div class="row">
+<section class="listen"><h2>Listen</h2>
+${player('original', 'Original', d.original, d.sampleRate)}
+${player('reconstruction', 'Reconstruction', d.reconstruction, d.sampleRate)}
+</section>
+<section class="numbers"><h2>Numbers</h2>
+${numbersTable(d)}
+</section>
+</div>
+<section><h2>Loss per epoch${d.log ? ' (log scale)' : ''}</h2>
+${lossChart(d.losses, d.log === true)}
+</section>
+<section><h2>Waveforms</h2>
+${waveforms(d)}
+</section>
+<section><h2>Configuration</h2>
+${configTable(d.config)}
+</section>
+<footer>Made by dlaudio. This page is self-contained: it needs no network.</footer>
+</body>
+</html>
+`;
+}
+
+/** Writes the page atomically; a folder that is missing or read-only gets a one-line error. */
+export async function writeHtmlReport(path: string, d: ReportData): Promise<void> {
+  try {
+    await writeFileAtomic(path, renderHtmlReport(d));
+  } catch (e) {
+    throw new UserError(`cannot write the report to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the folder exists and is writable)`, 1, { cause: e });
+  }
+}
+
+const CSS = `
+:root{color-scheme:light;--fg:#1d2433;--mute:#5b6475;--line:#d9dee7;--accent:#2563eb;--recon:#d9480f;--bad:#b42318}
+*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);margin:0 auto;max-width:960px;padding:24px}
+h1{font-size:22px;margin:0}h2{font-size:16px;margin:0 0 8px}
+.sub{color:var(--mute);margin:4px 0 0;overflow-wrap:anywhere}
+section{margin-top:22px}
+.row{display:flex;gap:28px;flex-wrap:wrap}.row>section{flex:1 1 380px}
+figure{margin:0 0 12px}figcaption{font-weight:600;margin-bottom:4px}
+.original figcaption{color:var(--accent)}.reconstruction figcaption{color:var(--recon)}
+audio{width:100%;display:block}
+table{border-collapse:collapse;width:100%}#config{width:auto;min-width:50%}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-weight:600;white-space:nowrap}td.v{font-variant-numeric:tabular-nums;white-space:nowrap}
+td.note{color:var(--mute);font-size:13px}
+.notice{border:1px solid var(--bad);color:var(--bad);padding:8px 12px;border-radius:6px;margin-top:16px}
+svg{display:block;width:100%;height:auto}
+svg text{font:12px system-ui,sans-serif;fill:var(--mute)}
+.axis{stroke:#8a93a3;stroke-width:1;fill:none}.grid{stroke:var(--line);stroke-width:1}
+.loss{stroke:var(--accent);stroke-width:2;fill:none;stroke-linejoin:round}.pt{fill:var(--accent)}
+.diverged{fill:var(--bad)}
+.wave-original{stroke:var(--accent)}.wave-reconstruction{stroke:var(--recon)}.wave-error{stroke:#6b7280}
+.empty{color:var(--mute);font-style:italic}
+footer{margin-top:28px;color:var(--mute);font-size:13px}
+`;
+
+function stoppedNotice(d: ReportData): string {
+  const n = d.losses.length;
+  if (d.stopped === 'diverged') {
+    return `<p class="notice">Training diverged at epoch ${n} (loss ${escapeHtml(fmt(d.losses[n - 1] ?? NaN))}): try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
+  }
+  if (d.stopped === 'interrupted') return `<p class="notice">Training was interrupted after ${n} epoch${n === 1 ? '' : 's'}: the results are from the weights as trained so far.</p>\n`;
+  return '';
+}
+
+function player(cls: string, label: string, samples: Int16Array, rate: number): string {
+  const wav = encodeWav16(samples, rate);
+  const b64 = Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength).toString('base64');
+  return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="data:audio/wav;base64,${b64}"></audio></figure>`;
+}
+
+interface Row {
+  key: string;
+  label: string;
+  value: number;
+  shown: string;
+  note: string;
+}
+
+function numbersTable(d: ReportData): string {
+  const n = d.numbers;
+  const rows: Row[] = [];
+  const add = (key: string, label: string, value: number | null | undefined, shown: (v: number) => string, note: string): void => {
+    if (value !== null && value !== undefined) rows.push({ key, label, value, shown: shown(value), note });
+  };
+  add('finalLoss', 'final loss', n.finalLoss, fmt, 'mean of Σ(Y−X)² over the frames, last epoch');
+  add('modelLoss', 'model loss', n.modelLoss, fmt, 'the trained weights on every frame');
+  add('pcaBound', 'PCA bound', n.pcaBound, fmt, 'lowest loss any linear code of this size reaches');
+  add('snrDb', 'SNR', n.snrDb, (v) => `${fmt(v)} dB`, 'signal power over error power, whole recording');
+  add('segSnrDb', 'segmental SNR', n.segSnrDb, (v) => `${fmt(v)} dB`, 'mean of the SNR of each frame');
+  add('bitrate', 'bitrate', n.bitrate, (v) => `${fmt(v / 1000)} kbit/s`, `the code; the 16-bit WAV is ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
+  add('clipped', 'clipped samples', n.clipped, fmtInt, 'reconstructed samples outside the 16-bit range');
+  if (d.seed !== null) add('seed', 'seed', d.seed, String, 'the same seed repeats this run bit for bit');
+  const body = rows
+    .map((r) => `<tr data-key="${r.key}"><th>${escapeHtml(r.label)}</th><td class="v" data-value="${escapeHtml(String(r.value))}">${escapeHtml(r.shown)}</td><td class="note">${escapeHtml(r.note)}</td></tr>`)
+    .join('\n');
+  return `<table id="numbers">\n${body}\n</table>`;
+}
+
+function configTable(config: Readonly<Record<string, ConfigValue>>): string {
+  const body = Object.entries(config)
+    .map(([k, v]) => `<tr data-key="${escapeHtml(k)}"><th>${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '—' : String(v))}</td></tr>`)
+    .join('\n');
+  return `<table id="config">\n${body}\n</table>`;
+}
+
+// ---- SVG helpers -------------------------------------------------------------------------------
+
+const r1 = (v: number): string => String(Math.round(v * 10) / 10);
+
+/** About `count` round values (1, 2 or 5 × 10^k apart) covering lo..hi. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+const W = 760;
+
+/**
+ * The loss curve: one path point per finite epoch (x = epoch, y = loss); a non-finite loss
+ * (divergence) is a red mark on the top edge instead, since it has no place on the axis.
+ */
+function lossChart(losses: readonly number[], log: boolean): string {
+  if (losses.length === 0) return '<p class="empty">No epoch ran (--epochs 0): no curve to draw.</p>';
+  const finite = losses.filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (finite.length === 0) return '<p class="empty">The loss was never a finite number: no curve to draw.</p>';
+  const H = 300;
+  const m = { l: 64, r: 16, t: 14, b: 44 };
+  const pw = W - m.l - m.r;
+  const ph = H - m.t - m.b;
+  const n = losses.length;
+  const t = (v: number): number => (log ? Math.log10(v) : v);
+  let lo = Math.min(...finite.map(t));
+  let hi = Math.max(...finite.map(t));
+  if (!log) lo = Math.min(0, lo); // a linear loss axis starts at 0: the drop reads at its true size
+  if (hi === lo) { hi += log ? 0.5 : Math.abs(hi) || 1; lo -= log ? 0.5 : 0; }
+  const x = (epoch: number): number => m.l + (n === 1 ? pw / 2 : ((epoch - 1) / (n - 1)) * pw);
+  const y = (v: number): number => m.t + ph - ((t(v) - lo) / (hi - lo)) * ph;
+
+  const yTicks = log ? logTicks(lo, hi) : niceTicks(lo, hi);
+  const xTicks = n === 1 ? [1] : niceTicks(1, n, 6).filter((e) => Number.isInteger(e) && e >= 1);
+  if (n > 1 && !xTicks.includes(1)) xTicks.unshift(1);
+  const parts: string[] = [];
+  for (const v of yTicks) {
+    const yy = r1(y(v));
+    parts.push(`<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${yy}" y2="${yy}"/><text x="${m.l - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">${escapeHtml(fmt(v))}</text>`);
+  }
+  for (const e of xTicks) {
+    const xx = r1(x(e));
+    parts.push(`<line class="axis" x1="${xx}" x2="${xx}" y1="${m.t + ph}" y2="${m.t + ph + 5}"/><text x="${xx}" y="${m.t + ph + 19}" text-anchor="middle">${e}</text>`);
+  }
+  parts.push(`<path class="axis" d="M${m.l} ${m.t}V${m.t + ph}H${W - m.r}"/>`);
+  parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" text-anchor="middle">epoch</text>`);
+  parts.push(`<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">loss${log ? ' (log)' : ''}</text>`);
+
+  const pts: string[] = [];
+  const marks: string[] = [];
+  losses.forEach((v, i) => {
+    const e = i + 1;
+    if (Number.isFinite(v) && (!log || v > 0)) {
+      pts.push(`${pts.length ? 'L' : 'M'}${r1(x(e))} ${r1(y(v))}`);
+      if (n <= 60) marks.push(`<circle class="pt" cx="${r1(x(e))}" cy="${r1(y(v))}" r="2.5"><title>epoch ${e}: ${escapeHtml(fmt(v))}</title></circle>`);
+    } else {
+      marks.push(`<path class="diverged" d="M${r1(x(e))} ${m.t}l-5 -9h10z"><title>epoch ${e}: ${escapeHtml(String(v))}</title></path>`);
+    }
+  });
+  parts.push(`<path class="loss" d="${pts.join('')}"/>`, ...marks);
+  return `<svg id="loss-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="loss per epoch">\n${parts.join('\n')}\n</svg>`;
+}
+
+/** Powers of ten inside lo..hi (log10 units); round values when the range is under a decade. */
+function logTicks(lo: number, hi: number): number[] {
+  const powers: number[] = [];
+  for (let k = Math.ceil(lo); k <= Math.floor(hi); k++) powers.push(10 ** k);
+  if (powers.length >= 2) return powers;
+  return niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0);
+}
+
+/** Original, reconstruction and their difference on one vertical scale, so they compare by eye. */
+function waveforms(d: ReportData): string {
+  const n = Math.min(d.original.length, d.reconstruction.length);
+  if (n === 0) return '<p class="empty">No audio.</p>';
+  const error = new Int32Array(n);
+  for (let i = 0; i < n; i++) error[i] = d.original[i]! - d.reconstruction[i]!;
+  let peak = 1;
+  for (const a of [d.original, d.reconstruction, error]) for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(a[i]!));
+  return [
+    wave('original', 'original', d.original, n, peak, d.sampleRate, false),
+    wave('reconstruction', 'reconstruction', d.reconstruction, n, peak, d.sampleRate, false),
+    wave('error', 'error = original − reconstruction', error, n, peak, d.sampleRate, true),
+  ].join('\n');
+}
+
+/** Min/max envelope: one vertical stroke per pixel column, so every peak shows however long the file. */
+function wave(cls: string, label: string, s: ArrayLike<number>, n: number, peak: number, rate: number, timeAxis: boolean): string {
+  const H = timeAxis ? 138 : 112;
+  const m = { l: 64, r: 16, t: 18 };
+  const ph = 86;
+  const pw = W - m.l - m.r;
+  const cols = Math.min(pw, n);
+  const mid = m.t + ph / 2;
+  const y = (v: number): number => mid - (v / peak) * (ph / 2);
+  let d = '';
+  for (let c = 0; c < cols; c++) {
+    const a = Math.floor((c * n) / cols);
+    const b = Math.max(a + 1, Math.floor(((c + 1) * n) / cols));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = a; i < b; i++) { const v = s[i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+    const xx = r1(m.l + ((c + 0.5) / cols) * pw);
+    const y0 = y(hi);
+    const y1 = Math.max(y(lo), y0 + 0.8); // silence still draws a hairline
+    d += `M${xx} ${r1(y0)}V${r1(y1)}`;
+  }
+  const parts = [
+    `<text x="${m.l}" y="12">${escapeHtml(label)}</text>`,
+    `<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${mid}" y2="${mid}"/>`,
+    `<text x="${m.l - 8}" y="${m.t}" text-anchor="end" dominant-baseline="middle">${fmtInt(peak)}</text>`,
+    `<text x="${m.l - 8}" y="${mid}" text-anchor="end" dominant-baseline="middle">0</text>`,
+    `<text x="${m.l - 8}" y="${m.t + ph}" text-anchor="end" dominant-baseline="middle">−${fmtInt(peak)}</text>`,
+    `<path class="wave-${cls}" stroke-width="${r1(Math.max(1, pw / cols))}" d="${d}"/>`,
+  ];
+  if (timeAxis) {
+    const secs = n / rate;
+    const base = m.t + ph;
+    for (const tt of niceTicks(0, secs, 8)) {
+      const xx = r1(m.l + (tt / secs) * pw);
+      parts.push(`<line class="axis" x1="${xx}" x2="${xx}" y1="${base + 4}" y2="${base + 9}"/><text x="${xx}" y="${base + 22}" text-anchor="middle">${fmt(tt)} s</text>`);
+    }
+  }
+  return `<svg class="wave" id="wave-${cls}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(label)} waveform">\n${parts.join('\n')}\n</svg>`;
+}
