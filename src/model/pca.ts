@@ -1,0 +1,132 @@
+/**
+ * The best a k-number linear code can do: principal component analysis of the frames.
+ *
+ * The course's network has no biases, and Y = V·relu(W·X) always lies in the k-dimensional space
+ * spanned by V's columns, a subspace through the origin. The best such subspace (least mean
+ * Σ(Y−X)² over the frames) is spanned by the top-k eigenvectors of the uncentred second-moment
+ * matrix M = mean of X·Xᵀ, and that least loss is the sum of M's discarded eigenvalues. So no
+ * training, however long, can get the course's network below it: it is a bound.
+ * With biases the output lies in an affine subspace (an offset b), and the best one goes through
+ * the mean frame: the centred covariance is the right matrix. With more layers the decoder is
+ * nonlinear and may beat it: PCA is then a reference, not a bound.
+ *
+ * The eigen-decomposition is ml-matrix's (symmetric EVD), not ours.
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { codeSize, hasBias, type Network } from './network.js';
+import { toInt16 } from './reconstruct.js';
+
+export interface Pca {
+  frameSize: number;
+  /** The mean frame when centred (with biases), else null (through the origin). */
+  mean: Float64Array | null;
+  /** Largest first, clamped at 0 (M is positive semi-definite; rounding may leave −1e-20). */
+  eigenvalues: Float64Array;
+  /** Row i is the unit eigenvector of eigenvalues[i]: vectors[i*frameSize + d]. */
+  vectors: Float64Array;
+  /** Frames the matrix was computed on. */
+  count: number;
+}
+
+/** `frames`: count × frameSize values, frame after frame (as the trainer sees them). */
+export function fitPca(frames: ArrayLike<number>, count: number, frameSize: number, opts: { centred: boolean }): Pca {
+  if (count < 1) throw new RangeError('PCA needs at least one frame');
+  const n = frameSize;
+  const mean = opts.centred ? new Float64Array(n) : null;
+  if (mean) {
+    for (let t = 0; t < count; t++) for (let d = 0; d < n; d++) mean[d] += frames[t * n + d];
+    for (let d = 0; d < n; d++) mean[d] /= count;
+  }
+  // M = mean of (x − μ)(x − μ)ᵀ, upper triangle then mirrored.
+  const m = new Float64Array(n * n);
+  const x = new Float64Array(n);
+  for (let t = 0; t < count; t++) {
+    for (let d = 0; d < n; d++) x[d] = frames[t * n + d] - (mean ? mean[d] : 0);
+    for (let a = 0; a < n; a++) {
+      const xa = x[a];
+      if (xa === 0) continue;
+      for (let b = a; b < n; b++) m[a * n + b] += xa * x[b];
+    }
+  }
+  const rows: number[][] = [];
+  for (let a = 0; a < n; a++) {
+    const row = new Array<number>(n);
+    for (let b = 0; b < n; b++) row[b] = (a <= b ? m[a * n + b] : m[b * n + a]) / count;
+    rows.push(row);
+  }
+  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
+  const values = evd.realEigenvalues;
+  const vecs = evd.eigenvectorMatrix;
+  const order = values.map((_, i) => i).sort((i, j) => values[j] - values[i]);
+  const eigenvalues = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, i) => {
+    eigenvalues[i] = Math.max(0, values[src]);
+    for (let d = 0; d < n; d++) vectors[i * n + d] = vecs.get(d, src);
+  });
+  return { frameSize: n, mean, eigenvalues, vectors, count };
+}
+
+/** Mean Σ(Y−X)² per frame of the best k-dimensional projection: the sum of the discarded eigenvalues. */
+export function pcaLoss(p: Pca, k: number): number {
+  let s = 0;
+  for (let i = Math.min(k, p.frameSize); i < p.frameSize; i++) s += p.eigenvalues[i];
+  return s;
+}
+
+/** The projection of one frame on the top-k eigenvectors (around the mean when centred). */
+export function pcaProject(p: Pca, k: number, x: ArrayLike<number>, offset: number, out: Float64Array): void {
+  const n = p.frameSize;
+  const mu = p.mean;
+  if (mu) out.set(mu);
+  else out.fill(0);
+  for (let i = 0; i < Math.min(k, n); i++) {
+    let c = 0;
+    for (let d = 0; d < n; d++) c += p.vectors[i * n + d] * (x[offset + d] - (mu ? mu[d] : 0));
+    for (let d = 0; d < n; d++) out[d] += c * p.vectors[i * n + d];
+  }
+}
+
+/** What PCA-k makes of a recording, as 16-bit samples: every whole frame /scale, projected, ×scale. */
+export function pcaReconstructSamples(p: Pca, k: number, scale: number, input: Int16Array): { samples: Int16Array; clipped: number } {
+  const n = p.frameSize;
+  const frames = Math.floor(input.length / n);
+  const samples = new Int16Array(frames * n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const clip = { count: 0 };
+  for (let t = 0; t < frames; t++) {
+    for (let i = 0; i < n; i++) x[i] = input[t * n + i] / scale;
+    pcaProject(p, k, x, 0, y);
+    for (let i = 0; i < n; i++) samples[t * n + i] = toInt16(y[i] * scale, clip);
+  }
+  return { samples, clipped: clip.count };
+}
+
+/** The same frames as the trainer: each whole frame's samples / scale. */
+export function scaledFrames(input: Int16Array, scale: number, frameSize: number): { data: Float64Array; count: number } {
+  const count = Math.floor(input.length / frameSize);
+  const data = new Float64Array(count * frameSize);
+  for (let i = 0; i < data.length; i++) data[i] = input[i] / scale;
+  return { data, count };
+}
+
+export interface PcaReference {
+  /** The code size of the network: PCA-k keeps this many numbers per frame. */
+  k: number;
+  /** Centred covariance (network with biases) or the uncentred second moment (the course's). */
+  centred: boolean;
+  /** True for one hidden layer: the network's output lies in a k-dim (affine) subspace, so no training beats PCA-k. */
+  isBound: boolean;
+  /** Mean Σ(Y−X)² per frame of PCA-k: comparable to the trainer's loss. */
+  loss: number;
+  pca: Pca;
+}
+
+/** PCA-k for this network's code size and biases, on the frames it is measured on. */
+export function pcaReference(net: Network, frames: ArrayLike<number>, count: number): PcaReference {
+  const k = codeSize(net);
+  const centred = hasBias(net);
+  const pca = fitPca(frames, count, net.sizes[0], { centred });
+  return { k, centred, isBound: net.layers.length === 2, loss: pcaLoss(pca, k), pca };
+}
