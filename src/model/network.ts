@@ -4,11 +4,14 @@
  * special case [160, h, 160] without biases; its W and V are exactly this file's layers[0].W and
  * layers[1].W (same row-major out×in layout), so the two views share memory.
  *
- * This file is the shape and the inference pass; back-propagation lives beside each layer's forward
- * in the training code.
+ * This file is the shape and the inference pass; each layer's forward and backward sit side by
+ * side in layer.ts, the whole network's back-propagation in backprop.ts.
  */
 import type { AutoEncoder, Precision, Vec } from './autoencoder.js';
 import type { Rng } from './rng.js';
+import { layerForward } from './layer.js';
+
+export { layerForward };
 
 export interface Layer {
   inSize: number;
@@ -63,17 +66,6 @@ export function describeNetwork(net: Network): string {
   const parts = [String(net.sizes[0])];
   net.layers.forEach((l) => parts.push(l.relu ? `${l.outSize} (ReLU)` : String(l.outSize)));
   return parts.join(' → ') + (hasBias(net) ? ', with biases' : ', no biases');
-}
-
-/** One layer's inference: out = act(W·x + b). */
-export function layerForward(layer: Layer, x: ArrayLike<number>, xOffset: number, out: Float64Array): void {
-  const { inSize: n, outSize: m, W, b } = layer;
-  for (let o = 0; o < m; o++) {
-    let s = b ? b[o] : 0;
-    const row = o * n;
-    for (let i = 0; i < n; i++) s += W[row + i] * x[xOffset + i];
-    out[o] = layer.relu && !(s > 0) ? 0 : s;
-  }
 }
 
 /** Runs layers[from..to) on one input vector; returns the last output. */

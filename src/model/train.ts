@@ -1,13 +1,15 @@
 /**
- * The training loop around the SGD kernel: epochs, shuffling, divergence, progress, stop.
+ * The training loop around a kernel: epochs, shuffling, divergence, progress, stop.
  * It yields to the event loop every ~50 ms so a spinner can move and Ctrl-C can land.
+ * The course's setting (160 → h → 160, no biases, batch 1, SGD) runs the fused course kernels;
+ * everything else runs the general back-propagation (backprop.ts).
  */
 import type { AutoEncoder } from './autoencoder.js';
-import { meanLoss } from './autoencoder.js';
 import { SgdKernel, type EpochKernel } from './sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from './wasm-kernel.js';
+import { BackpropKernel } from './backprop.js';
 import type { Rng } from './rng.js';
-import { asAutoEncoder, type Network } from './network.js';
+import { asAutoEncoder, fromAutoEncoder, networkMeanLoss, type Network } from './network.js';
 import type { OptimizerSpec } from './optimizer.js';
 
 export type { OptimizerSpec, OptimizerKind } from './optimizer.js';
@@ -34,18 +36,29 @@ export interface TrainOptions {
   engine?: 'auto' | 'backprop';
 }
 
-/** Both kernels run the same math (tests compare them); WASM is ~15× faster, the TS one is the readable fallback. */
-function makeKernel(net: AutoEncoder, frames: Float64Array, count: number): { kernel: EpochKernel; name: 'wasm' | 'js' } {
-  const wasmOk = net.W instanceof Float32Array && wasmKernelAvailable();
-  if (wasmOk) return { kernel: new WasmSgdKernel(net, frames, count), name: 'wasm' };
-  return { kernel: new SgdKernel(net), name: 'js' };
+export type KernelName = 'wasm' | 'js' | 'backprop';
+
+/**
+ * The course kernels run the same math as the back-propagation (tests compare all three); WASM is
+ * ~15× faster than the TS one, the readable fallback. Any other network, batch or optimiser
+ * goes through the general back-propagation.
+ */
+function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): { kernel: EpochKernel; name: KernelName } {
+  const batch = opts.batch ?? 1;
+  const sgd = (opts.optimizer?.kind ?? 'sgd') === 'sgd';
+  const ae = asAutoEncoder(net);
+  if (ae && batch === 1 && sgd && opts.engine !== 'backprop') {
+    if (ae.W instanceof Float32Array && wasmKernelAvailable()) return { kernel: new WasmSgdKernel(ae, frames, count), name: 'wasm' };
+    return { kernel: new SgdKernel(ae), name: 'js' };
+  }
+  return { kernel: new BackpropKernel(net, { batch, optimizer: opts.optimizer }), name: 'backprop' };
 }
 
 export type StopReason = 'done' | 'diverged' | 'interrupted';
 
 export interface TrainResult {
-  /** Which kernel ran. */
-  kernel: 'wasm' | 'js';
+  /** Which kernel ran: the course's WASM or TS kernel, or the general back-propagation. */
+  kernel: KernelName;
   /** Mean L over the frames with the initial weights. */
   initialLoss: number;
   /** losses[e] = mean over the frames of L, each measured just before its own update, in epoch e. */
@@ -58,14 +71,13 @@ export interface TrainResult {
 
 /** Trains `net` in place. An AutoEncoder is the course's network seen through its W and V. */
 export async function train(model: Network | AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
-  const net = 'layers' in model ? asAutoEncoder(model) : model;
-  if (net === null) throw new Error('deeper networks are not trained yet'); // TODO(issue 5): back-propagation for any depth
-  const { kernel, name } = makeKernel(net, frames, count);
+  const net = 'layers' in model ? model : fromAutoEncoder(model);
+  const { kernel, name } = makeKernel(net, frames, count, opts);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const divergeFactor = opts.divergeFactor ?? 1e6;
   const losses: number[] = [];
   // Measured before the first step: a too-large lr can blow up within epoch 1 already.
-  const initialLoss = meanLoss(net, frames, count);
+  const initialLoss = networkMeanLoss(net, frames, count);
   let stopped: StopReason = 'done';
   let busy = 0; // milliseconds spent training (not yielding)
   let sliceStart = performance.now();

@@ -1,0 +1,152 @@
+/**
+ * Back-propagation through a network of any depth, for one frame:
+ *   forward   out₀ = layer₀(X), out₁ = layer₁(out₀), …, Y = out_last;  L = Σ(Y−X)²
+ *   backward  ∂L/∂Y = 2(Y−X), then each layer from the last to the first turns ∂L/∂out into its
+ *             weight gradients and ∂L/∂in = ∂L/∂out of the layer below (layer.ts).
+ * BackpropKernel trains with it: mini-batches (mean gradient over B frames) and any optimiser.
+ * Every buffer is allocated once, in the constructor.
+ */
+import type { Vec } from './autoencoder.js';
+import type { Network } from './network.js';
+import type { EpochKernel } from './sgd-kernel.js';
+import { layerForward, layerBackward, layerBackwardSgd, layerParams } from './layer.js';
+import { makeOptimizer, type Optimizer, type OptimizerSpec } from './optimizer.js';
+
+export interface BackpropOptions {
+  /** Frames per step (default 1). */
+  batch?: number;
+  /** Default plain SGD. */
+  optimizer?: OptimizerSpec;
+}
+
+/** Gradient buffers shaped like the network: gW[l] like layers[l].W, gb[l] like layers[l].b. */
+export interface NetworkGradients {
+  gW: Float64Array[];
+  gb: (Float64Array | null)[];
+}
+
+export class Backprop {
+  /** out[l]: the output of layer l for the current frame (after its ReLU). */
+  readonly out: Float64Array[];
+  /** gOut[l]: ∂L/∂out[l], then δ of layer l once its backward has run. */
+  readonly gOut: Float64Array[];
+  readonly grads: NetworkGradients;
+
+  constructor(readonly net: Network) {
+    this.out = net.layers.map((l) => new Float64Array(l.outSize));
+    this.gOut = net.layers.map((l) => new Float64Array(l.outSize));
+    this.grads = {
+      gW: net.layers.map((l) => new Float64Array(l.W.length)),
+      gb: net.layers.map((l) => (l.b ? new Float64Array(l.b.length) : null)),
+    };
+  }
+
+  /** Forward pass of the frame at frames[x0…]; returns L = Σ(Y−X)² and leaves ∂L/∂Y = 2(Y−X) in the last gOut. */
+  forward(frames: Vec, x0: number): number {
+    const { layers } = this.net;
+    const { out, gOut } = this;
+    const last = layers.length - 1;
+    layerForward(layers[0], frames, x0, out[0]);
+    for (let l = 1; l <= last; l++) layerForward(layers[l], out[l - 1], 0, out[l]);
+    const y = out[last];
+    const dy = gOut[last];
+    let loss = 0;
+    for (let i = 0; i < y.length; i++) {
+      const e = y[i] - frames[x0 + i];
+      loss += e * e;
+      dy[i] = 2 * e; // ∂(e²)/∂y
+    }
+    return loss;
+  }
+
+  /** After forward(): adds this frame's ∂L/∂W, ∂L/∂b to the gradient buffers, last layer first. */
+  backward(frames: Vec, x0: number): void {
+    const { layers } = this.net;
+    const { out, gOut, grads } = this;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const below = l > 0;
+      layerBackward(layers[l], below ? out[l - 1] : frames, below ? 0 : x0, out[l], gOut[l], below ? gOut[l - 1] : null, grads.gW[l], grads.gb[l]);
+    }
+  }
+
+  /** After forward(): backward and per-sample SGD step in one pass (see layerBackwardSgd). */
+  backwardSgd(frames: Vec, x0: number, lr: number): void {
+    const { layers } = this.net;
+    const { out, gOut } = this;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const below = l > 0;
+      layerBackwardSgd(layers[l], below ? out[l - 1] : frames, below ? 0 : x0, out[l], gOut[l], below ? gOut[l - 1] : null, lr);
+    }
+  }
+
+  zeroGradients(): void {
+    for (const g of this.grads.gW) g.fill(0);
+    for (const g of this.grads.gb) g?.fill(0);
+  }
+}
+
+/** Σ over the frames of L and of its gradients, with the weights as they are (gradcheck, tests). */
+export function networkGradients(net: Network, frames: Vec, count: number): NetworkGradients & { loss: number } {
+  const bp = new Backprop(net);
+  const n = net.sizes[0];
+  let loss = 0;
+  for (let t = 0; t < count; t++) {
+    loss += bp.forward(frames, t * n);
+    bp.backward(frames, t * n);
+  }
+  return { ...bp.grads, loss };
+}
+
+/**
+ * Trains any network: frames in the given order, B at a time; each step applies the optimiser to the
+ * mean gradient of its B frames, all computed with the weights before that step. The last batch of
+ * an epoch may be smaller (its own mean). Batch 1 with SGD is the course's per-sample SGD.
+ */
+export class BackpropKernel implements EpochKernel {
+  private readonly bp: Backprop;
+  private readonly batch: number;
+  private readonly fusedSgd: boolean;
+  private readonly params: Vec[];
+  private readonly gradList: Float64Array[];
+  private readonly optimizer: Optimizer;
+
+  constructor(net: Network, opts: BackpropOptions = {}) {
+    const spec = opts.optimizer ?? { kind: 'sgd' };
+    this.batch = opts.batch ?? 1;
+    if (!Number.isInteger(this.batch) || this.batch < 1) throw new RangeError(`batch must be a whole number ≥ 1, got ${this.batch}`);
+    this.bp = new Backprop(net);
+    this.fusedSgd = this.batch === 1 && spec.kind === 'sgd';
+    this.params = net.layers.flatMap(layerParams);
+    const { gW, gb } = this.bp.grads;
+    this.gradList = net.layers.flatMap((l, i) => (l.b ? [gW[i], gb[i] as Float64Array] : [gW[i]]));
+    this.optimizer = makeOptimizer(spec, this.params.map((p) => p.length));
+  }
+
+  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
+    const n = this.bp.net.sizes[0];
+    const bp = this.bp;
+    let total = 0;
+    if (this.fusedSgd) {
+      for (let t = 0; t < count; t++) {
+        const x0 = (order === null ? t : order[t]) * n;
+        total += bp.forward(frames, x0);
+        bp.backwardSgd(frames, x0, lr);
+      }
+      return total;
+    }
+    for (let start = 0; start < count; start += this.batch) {
+      const end = Math.min(start + this.batch, count);
+      bp.zeroGradients();
+      for (let t = start; t < end; t++) {
+        const x0 = (order === null ? t : order[t]) * n;
+        total += bp.forward(frames, x0);
+        bp.backward(frames, x0);
+      }
+      this.optimizer.step(this.params, this.gradList, lr, 1 / (end - start));
+    }
+    return total;
+  }
+
+  /** The weights are trained in place: nothing to copy back. */
+  finish(): void {}
+}
