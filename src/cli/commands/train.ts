@@ -6,15 +6,16 @@ import { join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadWav, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
-import { createAutoEncoder, initUniform, parameterCount, meanLoss, type AutoEncoder } from '../../model/autoencoder.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { train, type TrainResult } from '../../model/train.js';
 import { loadModel, saveModel } from '../../model/model-file.js';
-import { asAutoEncoder, fromAutoEncoder, describeNetwork } from '../../model/network.js';
+import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, networkMeanLoss, codeSize, hasBias, type Network } from '../../model/network.js';
+import { describeOptimizer } from '../../model/optimizer.js';
+import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { renderLossChart, fmt, fmtInt } from '../render.js';
-import { positiveNumber, nonNegativeInt, positiveInt, intInRange, seedValue } from '../options.js';
+import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
 import { writeHtmlReport, type ConfigValue } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
@@ -27,13 +28,12 @@ export function samplePath(): string {
   return rel.startsWith('..') || isAbsolute(rel) ? SAMPLE_ABSOLUTE : rel;
 }
 
-interface TrainFlags extends DeviceFlags {
+interface TrainFlags extends DeviceFlags, NetworkFlags {
   keep?: string;
   wav?: string;
   frames?: number;
   seconds?: number;
   scale: number;
-  hidden: number;
   lr: number;
   epochs: number;
   shuffle?: boolean;
@@ -48,12 +48,11 @@ interface TrainFlags extends DeviceFlags {
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z on a WAV file and print the loss curve')
+    .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z (or a deeper one: --layers) on a WAV file and print the loss curve')
     .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
     .option('--frames <n>', 'train on the first N frames only (--frames 1 is the course\'s first exercise)', positiveInt)
     .option('--seconds <s>', 'train on the first S seconds only (with --device: record S seconds, default 4)', positiveNumber)
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
-    .addOption(new Option('--hidden <n>', 'hidden units: the size of the code Z').default(10).argParser(intInRange(1, FRAME_SIZE)))
     .addOption(new Option('--lr <rate>', 'learning rate of the SGD step').default(0.01).argParser(positiveNumber))
     .addOption(new Option('--epochs <n>', 'passes over all the frames (0: only measure the loss)').default(200).argParser(nonNegativeInt))
     .option('--shuffle', 'visit the frames in a new random order each epoch (default: frame order, like the course)')
@@ -64,14 +63,16 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
     .option('--keep <file>', 'with --device: keep the recording in this WAV file')
     .option('--report <file.html>', 'also write one self-contained HTML page: loss curve, waveforms, original and reconstruction to listen to, the numbers');
-  addDeviceOptions(cmd).action(async (flags: TrainFlags, c: Command) => {
+  addDeviceOptions(addNetworkOptions(cmd)).action(async (flags: TrainFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     if (flags.device !== undefined && flags.wav !== undefined) throw new UsageError('give --wav FILE or --device, not both');
     if (flags.keep !== undefined && flags.device === undefined) throw new UsageError('--keep goes with --device (it keeps the phone recording); with --wav the file is already yours');
+    // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
+    const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
     if (flags.report !== undefined) await checkReportPath(flags.report);
     const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
-    process.exitCode = await runTraining(io, audio, flags, c);
+    process.exitCode = await runTraining(io, audio, flags, c, setup);
   });
 }
 
@@ -97,34 +98,54 @@ async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> 
   }
 }
 
+/** The network asked for and how it learns (network-options.ts). */
+interface Setup {
+  spec: NetworkSpec;
+  learning: NetworkTrainOptions;
+}
+
+/** --hidden, --layers or --bias given with --init must describe the saved network. */
+function checkInitMatches(flags: TrainFlags, spec: NetworkSpec, net: Network, path: string): void {
+  if (!spec.given) return;
+  const ae = asAutoEncoder(net);
+  if (flags.layers === undefined && flags.hidden !== undefined && ae && ae.hidden !== flags.hidden) {
+    throw new UsageError(`--hidden ${flags.hidden} does not match the model in ${path} (${ae.hidden} hidden units): drop --hidden or use another model`);
+  }
+  if ((flags.layers !== undefined || flags.hidden !== undefined) && spec.sizes.join(',') !== net.sizes.join(',')) {
+    const opt = flags.layers !== undefined ? `--layers ${spec.sizes.join(',')}` : `--hidden ${flags.hidden}`;
+    throw new UsageError(`${opt} does not match the model in ${path} (layers ${net.sizes.join(',')}): drop ${opt.split(' ')[0]} or use another model`);
+  }
+  if (flags.bias === true && !hasBias(net)) throw new UsageError(`--bias does not match the model in ${path} (it has no biases): drop --bias or use another model`);
+}
+
 /** Everything after the audio is in memory: the same for a WAV file and a phone recording. */
-async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: Command): Promise<number> {
+async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: Command, setup: Setup): Promise<number> {
   if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
   for (const w of audio.warnings) warn(io, w);
 
   // The model: from --init, or fresh random weights.
-  let net: AutoEncoder;
+  let net: Network;
   let scale = flags.scale;
   const seed = flags.seed ?? randomSeed();
   const rng = new Rng(seed);
   if (flags.init !== undefined) {
     const saved = loadModel(flags.init);
-    const ae = asAutoEncoder(saved.net);
-    if (!ae) throw new UsageError(`${flags.init} is a ${describeNetwork(saved.net)} network; this trainer takes the course's 160 → h → 160 shape`);
-    net = ae;
-    if (cmd.getOptionValueSource('hidden') === 'cli' && flags.hidden !== net.hidden) {
-      throw new UsageError(`--hidden ${flags.hidden} does not match the model in ${flags.init} (${net.hidden} hidden units): drop --hidden or use another model`);
-    }
+    net = saved.net;
+    checkInitMatches(flags, setup.spec, net, flags.init);
     if (cmd.getOptionValueSource('scale') !== 'cli') scale = saved.scale;
     else if (saved.scale !== scale) warn(io, `--scale ${scale} differs from the ${saved.scale} the model in ${flags.init} was trained with`);
   } else {
-    net = createAutoEncoder(FRAME_SIZE, flags.hidden);
-    initUniform(net, rng);
+    net = createNetwork(setup.spec.sizes, { bias: setup.spec.bias });
+    initNetwork(net, rng); // for 160,h,160 the same draws as the course's initUniform
   }
 
   const seconds = flags.device !== undefined ? undefined : flags.seconds;
   const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds }, audio.source.path);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
+  // A batch larger than the data is the whole data: say so rather than refuse (--frames often shrinks it).
+  const batch = Math.min(setup.learning.batch, Math.max(1, frames.count));
+  if (batch < setup.learning.batch) info(io, `--batch ${setup.learning.batch} is more than the ${frames.count} frames: each step uses all ${frames.count} (full-batch gradient descent)`);
+  const learning: NetworkTrainOptions = { batch, optimizer: setup.learning.optimizer };
 
   // Ctrl-C: finish the current slice, then show what was learnt so far. A second Ctrl-C quits at once.
   let interrupted = false;
@@ -134,11 +155,12 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   };
   process.on('SIGINT', onSigint);
 
-  const spin = await progress(io, `Training 160→${net.hidden}→160 on ${frames.count} frames, ${flags.epochs} epochs, lr ${flags.lr}`);
+  const spin = await progress(io, `Training ${net.sizes.join('→')} on ${frames.count} frames, ${flags.epochs} epochs, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
   try {
-    result = await train(fromAutoEncoder(net), frames.data, frames.count, rng, {
+    result = await train(net, frames.data, frames.count, rng, {
+      ...learning,
       lr: flags.lr,
       epochs: flags.epochs,
       shuffle: flags.shuffle === true,
@@ -152,17 +174,17 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const finalModelLoss = meanLoss(net, frames.data, frames.count);
+  const finalModelLoss = networkMeanLoss(net, frames.data, frames.count);
   if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.losses.length}`);
   else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.losses.length} of ${flags.epochs} epochs`);
   else spin.succeed(`trained ${result.losses.length} epochs in ${result.seconds.toFixed(2)} s`);
 
   if (flags.save !== undefined && result.stopped !== 'diverged') {
-    await saveModel(flags.save, fromAutoEncoder(net), scale);
+    await saveModel(flags.save, net, scale);
     info(io, `model saved to ${flags.save}${result.stopped === 'interrupted' ? ' (as trained so far)' : ''}`);
   }
 
-  const report = { audio, frames, net, scale, seed, flags, result, finalModelLoss };
+  const report = { audio, frames, net, learning, scale, seed, flags, result, finalModelLoss };
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
   if (flags.report !== undefined) await writeTrainReport(io, flags.report, report);
@@ -177,7 +199,9 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
 interface Report {
   audio: LoadedAudio;
   frames: Frames;
-  net: AutoEncoder;
+  net: Network;
+  /** The batch actually used (at most the frame count) and the optimiser. */
+  learning: NetworkTrainOptions;
   scale: number;
   seed: number;
   flags: TrainFlags;
@@ -192,7 +216,11 @@ function toJson(r: Report): Record<string, unknown> {
     config: {
       frameSize: FRAME_SIZE,
       sampleRate: SAMPLE_RATE,
-      hidden: r.net.hidden,
+      hidden: codeSize(r.net),
+      layers: r.net.sizes,
+      bias: hasBias(r.net),
+      batch: r.learning.batch,
+      optimizer: r.learning.optimizer,
       scale: r.scale,
       lr: r.flags.lr,
       epochs: r.flags.epochs,
@@ -203,8 +231,9 @@ function toJson(r: Report): Record<string, unknown> {
       droppedSamples: r.frames.droppedSamples,
     },
     seed: r.seed,
-    parameters: parameterCount(r.net),
-    compression: FRAME_SIZE / r.net.hidden,
+    network: describeNetwork(r.net),
+    parameters: networkParameterCount(r.net),
+    compression: FRAME_SIZE / codeSize(r.net),
     losses,
     firstLoss: losses.length ? losses[0] : null,
     finalLoss: losses.length ? losses[losses.length - 1] : null,
@@ -218,7 +247,7 @@ function toJson(r: Report): Record<string, unknown> {
 async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> {
   const json = toJson(r);
   await writeHtmlReport(path, buildReportData({
-    title: `dlaudio train: 160 → ${r.net.hidden} → 160`,
+    title: `dlaudio train: ${r.net.sizes.join(' → ')}`,
     source: r.audio.source.path,
     config: json.config as Record<string, ConfigValue>,
     seed: r.seed,
@@ -227,7 +256,7 @@ async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> 
     log: r.flags.log === true,
     finalLoss: json.finalLoss as number | null,
     modelLoss: r.finalModelLoss,
-    net: fromAutoEncoder(r.net),
+    net: r.net,
     scale: r.scale,
     samples: r.audio.samples.subarray(0, r.frames.count * FRAME_SIZE),
     sampleRate: SAMPLE_RATE,
@@ -237,7 +266,6 @@ async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> 
 
 function renderReport(io: Io, r: Report): string {
   const { losses } = r.result;
-  const h = r.net.hidden;
   const lines: string[] = [];
   if (losses.length > 0) {
     lines.push(renderLossChart(losses, { width: io.out.columns ?? 80, log: r.flags.log === true, color: io.color }), '');
@@ -246,15 +274,35 @@ function renderReport(io: Io, r: Report): string {
   const secs = r.frames.count * FRAME_SIZE / SAMPLE_RATE;
   lines.push(`source:      ${src.path} (${src.sampleRate} Hz, ${src.channels === 1 ? 'mono' : src.channels + ' channels'}, ${src.encoding})`);
   lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${r.frames.count < r.frames.available ? `, first ${r.frames.count} of ${r.frames.available}` : ''}`);
-  lines.push(`network:     160 → ${h} (ReLU) → 160, no biases`);
-  lines.push(`parameters:  ${parameterCount(r.net)} = W ${h}×160 + V 160×${h}, compression ×${fmt(FRAME_SIZE / h)}`);
-  lines.push(`training:    ${losses.length} epoch${losses.length === 1 ? '' : 's'}, lr ${r.flags.lr}, per-sample SGD${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
+  lines.push(`network:     ${describeNetwork(r.net)}`);
+  lines.push(`parameters:  ${networkParameterCount(r.net)} = ${parameterSummary(r.net)}, compression ×${fmt(FRAME_SIZE / codeSize(r.net))}`);
+  lines.push(`training:    ${losses.length} epoch${losses.length === 1 ? '' : 's'}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
   if (losses.length > 0) {
     lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
   }
   lines.push(`model loss:  ${fmt(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
-  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${r.result.kernel === 'wasm' ? 'WebAssembly SIMD kernel' : 'TypeScript kernel'})`);
+  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${KERNEL_NAMES[r.result.kernel]})`);
   return lines.join('\n');
+}
+
+const KERNEL_NAMES: Record<TrainResult['kernel'], string> = {
+  wasm: 'WebAssembly SIMD kernel',
+  js: 'TypeScript kernel',
+  backprop: 'general back-propagation',
+};
+
+/** "W 10×160 + V 160×10" for the course's network, "64×160 + 10×64 + … + biases 298" otherwise. */
+function parameterSummary(net: Network): string {
+  const ae = asAutoEncoder(net);
+  if (ae) return `W ${ae.hidden}×${FRAME_SIZE} + V ${FRAME_SIZE}×${ae.hidden}`;
+  const biases = net.layers.reduce((n, l) => n + (l.b ? l.b.length : 0), 0);
+  return net.layers.map((l) => `${l.outSize}×${l.inSize}`).join(' + ') + (biases > 0 ? ` + biases ${biases}` : '');
+}
+
+/** "per-sample SGD", "batches of 32, adam β1 0.9 β2 0.999" */
+function learningSummary(l: NetworkTrainOptions): string {
+  if (l.batch === 1 && l.optimizer.kind === 'sgd') return 'per-sample SGD';
+  return `${l.batch === 1 ? 'per-sample' : `batches of ${l.batch} (mean gradient)`}, ${l.optimizer.kind === 'sgd' ? 'SGD' : describeOptimizer(l.optimizer)}`;
 }
