@@ -21,7 +21,8 @@ export interface ChartOptions {
   color?: boolean;
 }
 
-const LABEL = 10;
+/** Width of the y-axis labels. */
+export const LABEL = 10;
 
 /**
  * The loss curve with asciichart, one column per epoch or, when there are more epochs
@@ -44,6 +45,8 @@ export function renderLossChart(losses: readonly number[], opts: ChartOptions): 
     series.push(c ? s / c : NaN);
     firstEpoch.push(lo + 1);
   }
+  // A run that diverged ends on a non-finite epoch: asciichart cannot draw NaN, so the curve stops before it.
+  while (series.length > 0 && Number.isNaN(series[series.length - 1])) series.pop();
   const log = opts.log === true;
   const plotted = series.map((v) => (log ? Math.log10(Math.max(v, 1e-300)) : v));
   const shown = plotted.filter((v) => !Number.isNaN(v));
@@ -66,19 +69,33 @@ export function renderLossChart(losses: readonly number[], opts: ChartOptions): 
     format,
     ...(opts.color ? { colors: [asciichart.cyan] } : {}),
   });
-  // x axis: tick marks and epoch numbers under the first, last and evenly spaced columns.
+  const title = log ? 'loss (log scale) per epoch' : 'loss per epoch';
+  return [' '.repeat(LABEL - 4) + title, chart, epochAxis(buckets, n, firstEpoch)].join('\n');
+}
+
+/**
+ * The x axis under a chart whose y labels are LABEL wide: tick marks and epoch numbers under the
+ * first, last and evenly spaced columns (column c starts at epoch firstEpoch[c]; n epochs in all).
+ */
+export function epochAxis(buckets: number, n: number, firstEpoch: readonly number[]): string {
   const pad = ' '.repeat(LABEL + 1);
   const axis = pad + '└' + '─'.repeat(buckets);
   const labels = new Array<string>(buckets + 12).fill(' ');
-  const place = (col: number, text: string): void => {
+  let prev: [number, number] | null = null; // the last label's [start, end)
+  const place = (col: number, text: string, last: boolean): void => {
     const start = Math.min(Math.max(0, col - Math.floor(text.length / 2)), buckets + 11 - text.length);
+    // Labels need a space between them ("12" under epochs 1 and 2 would read as twelve); the last epoch wins.
+    if (prev !== null && start <= prev[1]) {
+      if (!last) return;
+      labels.fill(' ', prev[0], prev[1]);
+    }
     for (let i = 0; i < text.length; i++) labels[start + i] = text[i];
+    prev = [start, start + text.length];
   };
   const step = Math.max(12, Math.floor(buckets / 5));
   const ticks: number[] = [0];
   for (let c = step; c < buckets - step / 2; c += step) ticks.push(c);
   if (buckets > 1) ticks.push(buckets - 1);
-  for (const c of ticks) place(c, String(c === buckets - 1 ? n : firstEpoch[c]));
-  const title = log ? 'loss (log scale) per epoch' : 'loss per epoch';
-  return [' '.repeat(LABEL - 4) + title, chart, axis, pad + labels.join('').trimEnd(), pad + 'epoch'].join('\n');
+  for (const c of ticks) place(c, String(c === buckets - 1 ? n : firstEpoch[c]), c === buckets - 1);
+  return [axis, pad + labels.join('').trimEnd(), pad + 'epoch'].join('\n');
 }

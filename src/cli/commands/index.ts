@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerTrain } from './train.js';
+import { registerSweep } from './sweep.js';
 import { registerGradcheck } from './gradcheck.js';
 import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
@@ -8,6 +9,7 @@ import { registerDevices } from './devices.js';
 /** Each command lives in its own file and adds itself to the program. */
 export function registerCommands(program: Command): void {
   registerTrain(program);
+  registerSweep(program);
   registerGradcheck(program);
   registerConvert(program);
   registerRecord(program);

@@ -1,0 +1,268 @@
+import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { loadWav, type LoadedAudio } from '../../audio/wav.js';
+import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import { randomSeed } from '../../model/rng.js';
+import { loadModel } from '../../model/model-file.js';
+import { createNetwork, initNetwork, describeNetwork, hasBias, networkParameterCount, type Network } from '../../model/network.js';
+import { describeOptimizer } from '../../model/optimizer.js';
+import { UserError, UsageError, EXIT } from '../../errors.js';
+import { makeIo, progress, info, warn, type Io } from '../output.js';
+import { fmt } from '../render.js';
+import { renderLossCurves } from '../render-multi.js';
+import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
+import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags } from '../network-options.js';
+import { lrList } from '../lr-list.js';
+import { CountingRng, runJob, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
+import { runPool } from '../sweep-pool.js';
+import { samplePath } from './train.js';
+
+const DEFAULT_LRS = '0.001,0.003,0.01,0.03,0.1';
+
+interface SweepFlags extends NetworkFlags {
+  lr: number[];
+  wav?: string;
+  frames?: number;
+  seconds?: number;
+  scale: number;
+  epochs: number;
+  shuffle?: boolean;
+  seed?: number;
+  init?: string;
+  workers?: number;
+  log?: boolean;
+  json?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  const cmd = program
+    .command('sweep')
+    .description('train the same initial weights with several learning rates and compare the loss curves')
+    .addOption(new Option('--lr <list>', 'learning rates, comma-separated').default(lrList(DEFAULT_LRS), DEFAULT_LRS).argParser(lrList))
+    .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
+    .option('--frames <n>', 'train on the first N frames only', positiveInt)
+    .option('--seconds <s>', 'train on the first S seconds only', positiveNumber)
+    .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
+    .addOption(new Option('--epochs <n>', 'passes over all the frames, for every run').default(100).argParser(nonNegativeInt))
+    .option('--shuffle', 'visit the frames in a new random order each epoch (the same orders in every run)')
+    .option('--seed <n>', 'seed for the initial weights and the shuffle (default: random; always printed)', seedValue)
+    .option('--init <model.json>', 'start every run from a saved model instead of random weights')
+    .option('--workers <n>', 'worker threads (default: one per core, at most one per run)', positiveInt)
+    .option('--log', 'log-scale y axis for the loss curves')
+    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart');
+  addNetworkOptions(cmd).action(async (flags: SweepFlags, c: Command) => {
+    const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
+    if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
+    const wav = flags.wav ?? samplePath();
+    if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
+    process.exitCode = await runSweep(io, loadWav(wav), flags, c);
+  });
+}
+
+/** The initial weights every run starts from, and how many numbers drawing them took from the seed. */
+function initialNetwork(io: Io, flags: SweepFlags, cmd: Command, seed: number): { net: Network; draws: number; scale: number } {
+  const spec = networkSpecFrom(flags, cmd);
+  if (flags.init === undefined) {
+    const net = createNetwork(spec.sizes, { bias: spec.bias });
+    const rng = new CountingRng(seed);
+    initNetwork(net, rng);
+    return { net, draws: rng.draws, scale: flags.scale };
+  }
+  const saved = loadModel(flags.init);
+  const same = saved.net.sizes.join(',') === spec.sizes.join(',') && hasBias(saved.net) === spec.bias;
+  if (spec.given && !same) {
+    throw new UsageError(`the model in ${flags.init} is ${describeNetwork(saved.net)}, not ${spec.sizes.join(' → ')}${spec.bias ? ' with biases' : ''}: drop --hidden/--layers/--bias or use another model`);
+  }
+  let scale = saved.scale;
+  if (cmd.getOptionValueSource('scale') === 'cli') {
+    scale = flags.scale;
+    if (saved.scale !== scale) warn(io, `--scale ${scale} differs from the ${saved.scale} the model in ${flags.init} was trained with`);
+  }
+  return { net: saved.net, draws: 0, scale };
+}
+
+interface Sweep {
+  audio: LoadedAudio;
+  frames: Frames;
+  net: Network;
+  scale: number;
+  seed: number;
+  flags: SweepFlags;
+  options: SharedTrainOptions;
+  results: RunResult[];
+  workers: number;
+  wallSeconds: number;
+  interrupted: boolean;
+}
+
+async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Command): Promise<number> {
+  if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
+  for (const w of audio.warnings) warn(io, w);
+  const seed = flags.seed ?? randomSeed();
+  const { net, draws, scale } = initialNetwork(io, flags, cmd, seed);
+  const options: SharedTrainOptions = { epochs: flags.epochs, shuffle: flags.shuffle === true, ...trainOptionsFrom(flags) };
+  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds }, audio.source.path);
+  if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
+
+  const lrs = flags.lr;
+  const jobs: SweepJob[] = lrs.map((lr, index) => ({ index, lr, net, seed, draws, options }));
+  const workers = lrs.length === 1 ? 0 : Math.min(lrs.length, flags.workers ?? availableParallelism());
+
+  // Ctrl-C: every run stops at its next slice, queued runs never start; what finished is shown. A second Ctrl-C quits.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const onSigint = (): void => {
+    if (Atomics.load(stop, 0) !== 0) process.exit(EXIT.interrupted);
+    Atomics.store(stop, 0, 1);
+  };
+  process.on('SIGINT', onSigint);
+
+  const where = workers === 0 ? 'in this thread' : `on ${workers} worker thread${workers === 1 ? '' : 's'}`;
+  const spin = await progress(io, `Sweeping ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} (${lrs.map((x) => fmt(x)).join(', ')}) on ${frames.count} frames, ${flags.epochs} epochs each, ${where}`);
+  const epochNow = new Map<number, number>();
+  const onProgress = (index: number, epoch: number): void => {
+    epochNow.set(index, epoch);
+    spin.update([...epochNow].map(([i, e]) => `lr ${fmt(lrs[i])} ${e}/${flags.epochs}`).join(' · '));
+  };
+  const onResult = (r: RunResult): void => {
+    epochNow.delete(r.index);
+    spin.log(`lr ${fmt(r.lr)}: ${statusText(r, flags.epochs)}, final loss ${r.losses.length ? fmt(r.losses[r.losses.length - 1]) : '–'} (${r.seconds.toFixed(2)} s)`);
+  };
+  const started = performance.now();
+  let results: RunResult[];
+  try {
+    if (workers === 0) {
+      const r = await runJob(jobs[0], frames.data, frames.count, 0, { shouldStop: () => Atomics.load(stop, 0) !== 0, onProgress: (e) => onProgress(0, e) });
+      onResult(r);
+      results = [r];
+    } else {
+      results = (await runPool(jobs, frames.data, frames.count, { workers, stop, onProgress, onResult })).results;
+    }
+  } catch (e) {
+    spin.fail('sweep failed');
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const interrupted = Atomics.load(stop, 0) !== 0;
+  if (interrupted) spin.fail(`interrupted: ${results.filter((r) => r.stopped !== 'interrupted').length} of ${lrs.length} runs finished`);
+  else spin.succeed(`swept ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} in ${wallSeconds.toFixed(2)} s`);
+
+  const sweep: Sweep = { audio, frames, net, scale, seed, flags, options, results, workers, wallSeconds, interrupted };
+  io.out.write((flags.json ? JSON.stringify(toJson(sweep)) : renderSweep(io, sweep)) + '\n');
+
+  if (interrupted) return EXIT.interrupted;
+  if (results.length > 0 && results.every((r) => r.stopped === 'diverged')) {
+    const s = lrs[0];
+    const smaller = [s / 100, s / 30, s / 10].map((x) => fmt(x, 1)).join(',');
+    throw new UserError(`every learning rate diverged, even the smallest (lr ${fmt(s)}, at epoch ${results[0].losses.length}): try smaller ones, e.g. --lr ${smaller}`, EXIT.diverged);
+  }
+  return EXIT.ok;
+}
+
+function statusText(r: RunResult, epochs: number): string {
+  if (r.stopped === 'diverged') return `diverged at epoch ${r.losses.length}`;
+  if (r.stopped === 'interrupted') return `interrupted at epoch ${r.losses.length} of ${epochs}`;
+  return 'ok';
+}
+
+/** The lowest final loss among the runs that trained all their epochs without diverging. */
+function bestRun(results: readonly RunResult[]): RunResult | null {
+  let best: RunResult | null = null;
+  for (const r of results) {
+    if (r.stopped !== 'done' || r.losses.length === 0) continue;
+    if (best === null || r.losses[r.losses.length - 1] < best.losses[best.losses.length - 1]) best = r;
+  }
+  return best;
+}
+
+const last = (a: readonly number[]): number | null => (a.length ? a[a.length - 1] : null);
+
+function toJson(s: Sweep): Record<string, unknown> {
+  const best = bestRun(s.results);
+  const ran = new Set(s.results.map((r) => r.index));
+  return {
+    source: { ...s.audio.source, conversion: s.audio.conversion, warnings: s.audio.warnings },
+    config: {
+      frameSize: FRAME_SIZE,
+      sampleRate: SAMPLE_RATE,
+      sizes: s.net.sizes,
+      bias: hasBias(s.net),
+      scale: s.scale,
+      lrs: s.flags.lr,
+      epochs: s.flags.epochs,
+      shuffle: s.options.shuffle,
+      batch: s.options.batch ?? 1,
+      optimizer: s.options.optimizer ?? { kind: 'sgd' },
+      init: s.flags.init ?? null,
+      frames: s.frames.count,
+      framesAvailable: s.frames.available,
+      droppedSamples: s.frames.droppedSamples,
+    },
+    seed: s.seed,
+    parameters: networkParameterCount(s.net),
+    workers: s.workers,
+    wallSeconds: s.wallSeconds,
+    interrupted: s.interrupted,
+    runs: s.results.map((r) => ({
+      lr: r.lr,
+      losses: r.losses,
+      firstLoss: r.losses.length ? r.losses[0] : null,
+      finalLoss: last(r.losses),
+      epochs: r.losses.length,
+      stopped: r.stopped,
+      divergedAt: r.stopped === 'diverged' ? r.losses.length : null,
+      seconds: r.seconds,
+      stepsPerSecond: r.stepsPerSecond,
+      kernel: r.kernel,
+      threadId: r.threadId,
+    })),
+    notRun: s.flags.lr.filter((_, i) => !ran.has(i)),
+    best: best ? { lr: best.lr, finalLoss: last(best.losses) } : null,
+  };
+}
+
+function renderSweep(io: Io, s: Sweep): string {
+  const width = io.out.columns ?? 80;
+  const lines: string[] = [];
+  const curves = s.results.map((r) => ({
+    label: `lr ${fmt(r.lr)}${r.stopped === 'diverged' ? ` (diverged at epoch ${r.losses.length})` : ''}`,
+    losses: r.losses,
+    diverged: r.stopped === 'diverged',
+  }));
+  if (curves.length > 0) lines.push(renderLossCurves(curves, { width, log: s.flags.log === true, color: io.color }), '');
+
+  const rows: string[][] = [['lr', 'first loss', 'final loss', 'epochs', 'status', 'time']];
+  const byIndex = new Map(s.results.map((r) => [r.index, r]));
+  s.flags.lr.forEach((lr, i) => {
+    const r = byIndex.get(i);
+    if (r === undefined) rows.push([fmt(lr), '–', '–', '0', 'not run (interrupted)', '–']);
+    else rows.push([fmt(lr), r.losses.length ? fmt(r.losses[0]) : '–', r.losses.length ? fmt(r.losses[r.losses.length - 1]) : '–', String(r.losses.length), statusText(r, s.flags.epochs), `${r.seconds.toFixed(2)} s`]);
+  });
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) lines.push(row.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+  lines.push('');
+
+  const best = bestRun(s.results);
+  if (best !== null) {
+    const note = s.interrupted ? ' among the runs that finished' : '';
+    lines.push(`best: lr ${fmt(best.lr)} (final loss ${fmt(last(best.losses) ?? NaN)})${note}`);
+  } else if (s.results.length > 0 && s.results.every((r) => r.stopped === 'diverged')) {
+    lines.push('best: none, every run diverged: try smaller learning rates');
+  } else {
+    lines.push('best: none, no run finished its epochs');
+  }
+  const src = s.audio.source;
+  const secs = (s.frames.count * FRAME_SIZE) / SAMPLE_RATE;
+  const opt = s.options.optimizer ?? { kind: 'sgd' };
+  const how = `${(s.options.batch ?? 1) === 1 ? 'per-sample' : `batches of ${s.options.batch},`} ${opt.kind === 'sgd' ? 'SGD' : describeOptimizer(opt)}`;
+  lines.push('');
+  lines.push(`source:    ${src.path} (${src.sampleRate} Hz, ${src.channels === 1 ? 'mono' : src.channels + ' channels'}, ${src.encoding})`);
+  lines.push(`frames:    ${s.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${s.frames.count < s.frames.available ? `, first ${s.frames.count} of ${s.frames.available}` : ''}`);
+  lines.push(`network:   ${describeNetwork(s.net)}, ${networkParameterCount(s.net)} parameters`);
+  lines.push(`training:  ${s.flags.epochs} epochs per run, ${how}${s.options.shuffle ? ', shuffled' : ' in frame order'}, every run from the same initial weights${s.flags.init ? ` (${s.flags.init})` : ''}`);
+  lines.push(`seed:      ${s.seed}   (train --lr X --seed ${s.seed} with the same options repeats one run bit for bit)`);
+  const threads = s.workers === 0 ? 'in the main thread' : `on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}`;
+  lines.push(`time:      ${s.wallSeconds.toFixed(2)} s wall, ${s.results.length} run${s.results.length === 1 ? '' : 's'} ${threads}`);
+  return lines.join('\n');
+}
