@@ -8,12 +8,13 @@
  * training, however long, can get the course's network below it: it is a bound.
  * With biases the output lies in an affine subspace (an offset b), and the best one goes through
  * the mean frame: the centred covariance is the right matrix. With more layers the decoder is
- * nonlinear and may beat it: PCA is then a reference, not a bound.
+ * nonlinear and may beat it: PCA is then a reference, not a bound (unless the decoder is still a
+ * single linear layer after the code: then the same subspace argument holds).
  *
  * The eigen-decomposition is ml-matrix's (symmetric EVD), not ours.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { codeSize, hasBias, type Network } from './network.js';
+import { codeSize, decoderLayers, hasBias, type Layer, type Network } from './network.js';
 import { toInt16 } from './reconstruct.js';
 
 export interface Pca {
@@ -111,22 +112,35 @@ export function scaledFrames(input: Int16Array, scale: number, frameSize: number
   return { data, count };
 }
 
-export interface PcaReference {
-  /** The code size of the network: PCA-k keeps this many numbers per frame. */
+/** What PCA-k is compared with: a network's code size, biases and decoder depth. */
+export interface PcaShape {
+  frameSize: number;
+  /** The code size: PCA-k keeps this many numbers per frame. */
   k: number;
-  /** Centred covariance (network with biases) or the uncentred second moment (the course's). */
+  /** Centred covariance (decoder with a bias: an affine subspace) or the uncentred second moment (the course's). */
   centred: boolean;
-  /** True for one hidden layer: the network's output lies in a k-dim (affine) subspace, so no training beats PCA-k. */
+  /** The decoder is one linear layer, so the output lies in a k-dim (affine) subspace and no training beats PCA-k. */
   isBound: boolean;
+}
+
+export function pcaShapeOf(net: Network): PcaShape {
+  return { frameSize: net.sizes[0], k: codeSize(net), centred: hasBias(net), isBound: decoderLayers(net).length === 1 };
+}
+
+/** The same from a decoder alone (a .dla file): its input width is k. */
+export function pcaShapeOfDecoder(decoder: readonly Layer[]): PcaShape {
+  const last = decoder[decoder.length - 1];
+  return { frameSize: last.outSize, k: decoder[0].inSize, centred: last.b !== null, isBound: decoder.length === 1 };
+}
+
+export interface PcaReference extends PcaShape {
   /** Mean Σ(Y−X)² per frame of PCA-k: comparable to the trainer's loss. */
   loss: number;
   pca: Pca;
 }
 
-/** PCA-k for this network's code size and biases, on the frames it is measured on. */
-export function pcaReference(net: Network, frames: ArrayLike<number>, count: number): PcaReference {
-  const k = codeSize(net);
-  const centred = hasBias(net);
-  const pca = fitPca(frames, count, net.sizes[0], { centred });
-  return { k, centred, isBound: net.layers.length === 2, loss: pcaLoss(pca, k), pca };
+/** PCA-k for this shape, on the frames it is measured on. */
+export function pcaReference(shape: PcaShape, frames: ArrayLike<number>, count: number): PcaReference {
+  const pca = fitPca(frames, count, shape.frameSize, { centred: shape.centred });
+  return { ...shape, loss: pcaLoss(pca, shape.k), pca };
 }

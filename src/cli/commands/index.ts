@@ -5,6 +5,9 @@ import { registerGradcheck } from './gradcheck.js';
 import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
 import { registerDevices } from './devices.js';
+import { registerReconstruct } from './reconstruct.js';
+import { registerCompress } from './compress.js';
+import { registerDecompress } from './decompress.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 export function registerCommands(program: Command): void {
@@ -14,4 +17,7 @@ export function registerCommands(program: Command): void {
   registerConvert(program);
   registerRecord(program);
   registerDevices(program);
+  registerReconstruct(program);
+  registerCompress(program);
+  registerDecompress(program);
 }

@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { loadWav } from '../../audio/wav.js';
+import { SAMPLE_RATE } from '../../audio/frames.js';
+import { loadModel } from '../../model/model-file.js';
+import { describeNetwork } from '../../model/network.js';
+import { pcaShapeOf } from '../../model/pca.js';
+import { makeIo, info, warn } from '../output.js';
+import { fmt } from '../render.js';
+import { samplePath } from './train.js';
+import { checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
+
+interface ReconstructFlags {
+  model: string;
+  wav?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export const label = (s: string): string => s.padEnd(18);
+
+export function registerReconstruct(program: Command): void {
+  program
+    .command('reconstruct')
+    .description('put every frame of a WAV file through a trained model and write what comes out (to listen to it), with its SNR')
+    .requiredOption('--model <model.json>', 'the model to use (written by `dlaudio train --save`)')
+    .option('--wav <file>', 'audio to reconstruct (any WAV; converted to 16 kHz mono); default: the bundled sample')
+    .option('-o, --out <out.wav>', 'write the reconstruction here (16 kHz mono 16-bit WAV); without it only the numbers are printed')
+    .option('--json', 'print one JSON object instead of the summary')
+    .action(async (flags: ReconstructFlags, cmd: Command) => {
+      const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
+      const wav = flags.wav ?? samplePath();
+      if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
+      const { net, scale } = loadModel(flags.model);
+      if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
+      const audio = loadWav(wav);
+      if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
+      for (const w of audio.warnings) warn(io, w);
+
+      const r = reconstructAndMeasure(net, scale, audio.samples);
+      const dropped = audio.samples.length - r.original.length;
+      if (dropped > 0) info(io, `dropped a trailing partial frame of ${dropped} samples (frames are ${net.sizes[0]} samples)`);
+      if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
+      const refs = references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const s = r.summary;
+
+      if (flags.json) {
+        io.out.write(JSON.stringify({
+          input: wav,
+          model: flags.model,
+          network: net.sizes,
+          scale,
+          output: flags.out ?? null,
+          frames: s.frames,
+          sampleRate: SAMPLE_RATE,
+          ...snrJson(s.snr),
+          clipped: s.clipped,
+          loss: s.loss,
+          ...referencesJson(refs, s.loss),
+        }) + '\n');
+        return;
+      }
+      const secs = (s.frames * net.sizes[0]) / SAMPLE_RATE;
+      const lines = [
+        `${label('input:')}${wav}, ${s.frames} frames (${secs.toFixed(2)} s)`,
+        `${label('model:')}${flags.model} (${describeNetwork(net)})`,
+        `${label('output:')}${flags.out !== undefined ? `${flags.out} (16 kHz mono 16-bit)` : 'none (add --out recon.wav to listen to it)'}`,
+        `${label('SNR:')}${fmtDb(s.snr.snr)}   segmental ${fmtDb(s.snr.segmental)}`,
+        `${label('clipped:')}${clippedText(s.clipped, r.samples.length)}`,
+        `${label('loss:')}${fmt(s.loss)}   (mean Σ(Y−X)² per frame; ${pcaLossLine(refs.pca.ref, s.loss)})`,
+        ...referenceLines(refs, label),
+      ];
+      io.out.write(lines.join('\n') + '\n');
+    });
+}

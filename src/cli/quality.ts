@@ -1,0 +1,158 @@
+/**
+ * The numbers `reconstruct`, `compress`, `decompress` and `train --out-wav` print about decoded
+ * audio: SNR against the input, clipped samples, and the two reference points on the same input,
+ * 8-bit µ-law (no training at all) and PCA-k (the best k-number linear code).
+ */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { encodeWav16 } from '../audio/wav.js';
+import { snr, type Snr } from '../audio/snr.js';
+import { mulawKbps, mulawRoundTrip } from '../audio/mulaw.js';
+import { pcaReconstructSamples, pcaReference, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
+import { reconstructSamples } from '../model/reconstruct.js';
+import { networkMeanLoss, type Network } from '../model/network.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { UserError, UsageError } from '../errors.js';
+import { fmt, fmtInt } from './render.js';
+
+/** "9.87 dB"; ∞ for a perfect copy. */
+export function fmtDb(x: number): string {
+  if (x === Infinity) return '∞ dB (identical)';
+  if (Number.isNaN(x)) return 'n/a';
+  return `${x.toFixed(2)} dB`;
+}
+
+/** JSON has no Infinity or NaN: null stands for both. */
+export function jsonNumber(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+export function snrJson(s: Snr): { snrDb: number | null; segmentalSnrDb: number | null } {
+  return { snrDb: jsonNumber(s.snr), segmentalSnrDb: jsonNumber(s.segmental) };
+}
+
+export interface Reference {
+  mulaw: { kbps: number; snr: Snr };
+  pca: { ref: PcaReference; snr: Snr; clipped: number };
+}
+
+/** µ-law and PCA-k on the same whole frames the network saw. */
+export function references(original: Int16Array, scale: number, sampleRate: number, shape: PcaShape): Reference {
+  const f = scaledFrames(original, scale, shape.frameSize);
+  const ref = pcaReference(shape, f.data, f.count);
+  const p = pcaReconstructSamples(ref.pca, ref.k, scale, original);
+  return {
+    mulaw: { kbps: mulawKbps(sampleRate), snr: snr(original, mulawRoundTrip(original)) },
+    pca: { ref, snr: snr(original, p.samples), clipped: p.clipped },
+  };
+}
+
+/** "PCA-10 bound" for the course's one-hidden-layer network, "PCA-10 reference" for deeper ones. */
+export function pcaName(ref: Pick<PcaReference, 'k' | 'isBound'>): string {
+  return `PCA-${ref.k} ${ref.isBound ? 'bound' : 'reference'}`;
+}
+
+/** "PCA-10 bound: 0.00091 — yours: 0.00120, 1.32× the bound" */
+export function pcaLossLine(ref: PcaReference, modelLoss: number): string {
+  const word = ref.isBound ? 'bound' : 'reference';
+  const ratio = ref.loss > 0 ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
+  return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmt(modelLoss)}${ratio}`;
+}
+
+export function pcaJson(ref: PcaReference, modelLoss?: number): Record<string, unknown> {
+  return {
+    k: ref.k,
+    centred: ref.centred,
+    isBound: ref.isBound,
+    loss: ref.loss,
+    ...(modelLoss !== undefined ? { modelLoss, ratio: ref.loss > 0 ? modelLoss / ref.loss : null } : {}),
+  };
+}
+
+/** The reference lines of the human summary, aligned with `label`. */
+export function referenceLines(r: Reference, label: (s: string) => string): string[] {
+  const ref = r.pca.ref;
+  return [
+    `${label(pcaName(ref) + ':')}${fmtDb(r.pca.snr.snr)}   segmental ${fmtDb(r.pca.snr.segmental)}   (loss ${fmt(ref.loss)}; unquantised ${ref.k}-number linear code${ref.isBound ? ', the best one' : ''})`,
+    `${label('µ-law 8-bit:')}${fmtDb(r.mulaw.snr.snr)}   segmental ${fmtDb(r.mulaw.snr.segmental)}   (${fmt(r.mulaw.kbps)} kbit/s, G.711 at 16 kHz)`,
+  ];
+}
+
+export function referencesJson(r: Reference, modelLoss?: number): Record<string, unknown> {
+  return {
+    mulaw: { kbps: r.mulaw.kbps, ...snrJson(r.mulaw.snr) },
+    pca: { ...pcaJson(r.pca.ref, modelLoss), ...snrJson(r.pca.snr), clipped: r.pca.clipped },
+  };
+}
+
+/**
+ * Before any work: an output whose folder is missing, that is a folder, or that is one of the
+ * inputs is refused now rather than after training or encoding.
+ */
+export function checkOutputPath(out: string, option: string, inputs: readonly string[] = []): void {
+  for (const i of inputs) if (resolve(i) === resolve(out)) throw new UsageError(`${option} ${out} is also an input: give another name`);
+  const dir = dirname(out);
+  const stat = (p: string) => {
+    try {
+      return statSync(p, { throwIfNoEntry: false });
+    } catch (e) {
+      throw new UserError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (give another path with ${option})`, 1, { cause: e });
+    }
+  };
+  if (!stat(dir)?.isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist (create it, or give another path with ${option})`);
+  if (stat(out)?.isDirectory()) throw new UserError(`cannot write ${out}: it is a folder; give a file name with ${option}`);
+}
+
+/** Writes the whole file or nothing; one line when the disk says no. */
+export async function writeOutput(out: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(out, bytes);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
+      : code === 'EISDIR' ? 'it is a folder'
+      : code === 'ENOSPC' ? 'the disk is full'
+      : (code ?? (e as Error).message);
+    throw new UserError(`cannot write ${out}: ${why}`, 1, { cause: e });
+  }
+}
+
+export async function writeWav(out: string, samples: Int16Array, sampleRate: number): Promise<void> {
+  await writeOutput(out, encodeWav16(samples, sampleRate));
+}
+
+export interface ReconstructionSummary {
+  frames: number;
+  clipped: number;
+  snr: Snr;
+  /** Mean Σ(Y−X)² per frame on this audio, as train prints it. */
+  loss: number;
+}
+
+/** The network's reconstruction of `input`, and how close it is. */
+export function reconstructAndMeasure(net: Network, scale: number, input: Int16Array): { samples: Int16Array; original: Int16Array; summary: ReconstructionSummary } {
+  const rec = reconstructSamples(net, scale, input);
+  const f = scaledFrames(rec.original, scale, net.sizes[0]);
+  return {
+    samples: rec.samples,
+    original: rec.original,
+    summary: { frames: rec.frames, clipped: rec.clipped, snr: snr(rec.original, rec.samples), loss: networkMeanLoss(net, f.data, f.count) },
+  };
+}
+
+export function clippedText(n: number, total: number): string {
+  return n === 0 ? '0 samples' : `${fmtInt(n)} sample${n === 1 ? '' : 's'} (${((100 * n) / total).toFixed(2)}%) did not fit in 16 bits`;
+}
+
+/** `train --out-wav`: write the reconstruction of the frames trained on; its summary lines and JSON. */
+export async function trainReconstruction(out: string, net: Network, scale: number, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown> }> {
+  const r = reconstructAndMeasure(net, scale, trained);
+  await writeWav(out, r.samples, sampleRate);
+  const s = r.summary;
+  return {
+    lines: [`reconstruction: ${out}, SNR ${fmtDb(s.snr.snr)}, segmental ${fmtDb(s.snr.segmental)}, clipped ${clippedText(s.clipped, r.samples.length)}`],
+    json: { path: out, frames: s.frames, clipped: s.clipped, ...snrJson(s.snr) },
+  };
+}
