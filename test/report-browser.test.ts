@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runBin } from './helpers/run.js';
 import { fmt } from '../src/cli/render.js';
+import { configText, type ConfigValue } from '../src/cli/report-html.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // Chromium's own background connections are refused on the test machines: switch them all off.
@@ -37,7 +38,7 @@ interface TrainJson {
   losses: number[];
   finalLoss: number;
   modelLoss: number;
-  config: Record<string, string | number | boolean | null> & { frames: number; sampleRate: number; frameSize: number };
+  config: Record<string, ConfigValue> & { frames: number; sampleRate: number; frameSize: number };
   [key: string]: unknown;
 }
 
@@ -126,6 +127,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     expect(byKey.get('seed')!.text).toBe('1');
     const config = await page.$$eval('#config tr[data-key]', (trs) => trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!] as const));
     expect(config.length).toBeGreaterThan(5);
-    for (const [k, v] of config) expect(v, k).toBe(json.config[k] === null ? '—' : String(json.config[k]));
+    expect(config.map(([k]) => k)).toEqual(Object.keys(json.config));
+    for (const [k, v] of config) expect(v, k).toBe(configText(json.config[k]!));
   });
 });

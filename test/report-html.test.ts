@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderHtmlReport, escapeHtml, niceTicks, type ReportData } from '../src/cli/report-html.js';
+import { renderHtmlReport, escapeHtml, niceTicks, configText, type ReportData } from '../src/cli/report-html.js';
 import { checkReportPath } from '../src/cli/report-data.js';
 import { runBin } from './helpers/run.js';
 
@@ -113,11 +113,15 @@ describe('HTML report renderer', () => {
 
   it('shows the optional numbers only when given, with their full value for scripts', () => {
     const without = renderHtmlReport(data());
-    for (const k of ['pcaBound', 'snrDb', 'segSnrDb', 'bitrate']) expect(without).not.toContain(`data-key="${k}"`);
-    const withAll = renderHtmlReport(data({ numbers: { finalLoss: 0.2, modelLoss: 0.123456789, pcaBound: 0.1, snrDb: 7.25, segSnrDb: 5.5, bitrate: 16000, clipped: 3 } }));
+    for (const k of ['pcaLoss', 'snrDb', 'segmentalSnrDb', 'kbps']) expect(without).not.toContain(`data-key="${k}"`);
+    const withAll = renderHtmlReport(data({ numbers: { finalLoss: 0.2, modelLoss: 0.123456789, pca: { k: 10, loss: 0.1, isBound: true }, snrDb: 7.25, segmentalSnrDb: 5.5, bitrate: { kbps: 8, bits: 8 }, clipped: 3 } }));
     expect(withAll).toMatch(/data-key="modelLoss".*data-value="0.123456789">0.123</);
     expect(withAll).toMatch(/data-key="snrDb".*>7.25 dB</);
-    expect(withAll).toMatch(/data-key="bitrate".*>16 kbit\/s</);
+    expect(withAll).toMatch(/data-key="segmentalSnrDb".*>5.50 dB</);
+    expect(withAll).toMatch(/data-key="kbps".*>8 kbit\/s<.*the code at 8 bits a number; the 16-bit WAV is 256 kbit\/s/);
+    expect(withAll).toMatch(/data-key="pcaLoss"><th>PCA-10 bound<.*data-value="0.1"/);
+    expect(renderHtmlReport(data({ numbers: { finalLoss: 0.2, modelLoss: 0.1, pca: { k: 10, loss: 0.1, isBound: false }, snrDb: Infinity, segmentalSnrDb: NaN, clipped: 0 } })))
+      .toMatch(/PCA-10 reference[\s\S]*data-key="snrDb".*>∞ dB<[\s\S]*data-key="segmentalSnrDb".*>n\/a</);
   });
 
   it('waveform envelope keeps a one-sample click that decimation would drop', () => {
@@ -130,6 +134,14 @@ describe('HTML report renderer', () => {
     expect(cols.length).toBeLessThanOrEqual(760);
     const heights = cols.map((c) => c.bottom - c.top);
     expect(heights.filter((h) => h > 10)).toHaveLength(1);
+  });
+
+  it('config values: lists, objects and null read as text', () => {
+    expect(configText([160, 64, 10, 64, 160])).toBe('160, 64, 10, 64, 160');
+    expect(configText({ kind: 'adam', beta1: 0.9, extra: null })).toBe('kind: adam, beta1: 0.9, extra: —');
+    const html = renderHtmlReport(data({ config: { layers: [160, 10, 160], optimizer: { kind: 'sgd' } } }));
+    expect(html).toContain('<tr data-key="layers"><th>layers</th><td>160, 10, 160</td></tr>');
+    expect(html).toContain('<td>kind: sgd</td>');
   });
 
   it('nice ticks are round and cover the range', () => {

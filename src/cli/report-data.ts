@@ -5,9 +5,10 @@
 import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { reconstructSamples } from '../model/reconstruct.js';
+import { snr } from '../audio/snr.js';
 import type { Network } from '../model/network.js';
 import { UserError, UsageError } from '../errors.js';
-import type { ConfigValue, ReportData } from './report-html.js';
+import type { ConfigValue, ReportData, ReportNumbers } from './report-html.js';
 
 export interface ReportInput {
   title: string;
@@ -19,8 +20,8 @@ export interface ReportInput {
   log?: boolean;
   finalLoss: number | null;
   modelLoss: number;
-  pcaBound?: number;
-  bitrate?: number;
+  pca?: ReportNumbers['pca'];
+  bitrate?: ReportNumbers['bitrate'];
   net: Network;
   scale: number;
   /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */
@@ -30,6 +31,7 @@ export interface ReportInput {
 
 export function buildReportData(r: ReportInput): ReportData {
   const rec = reconstructSamples(r.net, r.scale, r.samples);
+  const quality = snr(rec.original, rec.samples);
   return {
     title: r.title,
     source: r.source,
@@ -41,7 +43,9 @@ export function buildReportData(r: ReportInput): ReportData {
     numbers: {
       finalLoss: r.finalLoss,
       modelLoss: r.modelLoss,
-      pcaBound: r.pcaBound,
+      pca: r.pca,
+      snrDb: quality.snr,
+      segmentalSnrDb: quality.segmental,
       bitrate: r.bitrate,
       clipped: rec.clipped,
     },

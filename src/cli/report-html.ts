@@ -6,23 +6,32 @@
 import { encodeWav16 } from '../audio/wav.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../errors.js';
+import { SEG_MAX_DB, SEG_MIN_DB } from '../audio/snr.js';
 import { fmt, fmtInt } from './render.js';
 
-export type ConfigValue = string | number | boolean | null;
+export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+
+/** A config value as the page shows it: lists "160, 10, 160", objects "kind: adam, beta1: 0.9", null "—". */
+export function configText(v: ConfigValue): string {
+  if (v === null) return '—';
+  if (Array.isArray(v)) return v.map(configText).join(', ');
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}: ${configText(x)}`).join(', ');
+  return String(v);
+}
 
 export interface ReportNumbers {
   /** Mean loss of the last epoch (null: no epoch ran). */
   finalLoss: number | null;
   /** Mean loss of the trained weights over all frames. */
   modelLoss: number;
-  /** Lowest loss any linear code of the same size can reach (PCA). */
-  pcaBound?: number;
-  /** Signal-to-noise ratio of the reconstruction over the whole recording, dB. */
+  /** PCA-k on the same frames: a bound when the decoder is one linear layer, a reference otherwise. */
+  pca?: { k: number; loss: number; isBound: boolean };
+  /** Signal-to-noise ratio of the reconstruction over the whole recording, dB (Infinity: identical). */
   snrDb?: number;
-  /** Mean of per-frame SNRs, dB. */
-  segSnrDb?: number;
-  /** Bits per second of the compressed code. */
-  bitrate?: number;
+  /** Mean of the per-frame SNRs, dB (NaN: all silence). */
+  segmentalSnrDb?: number;
+  /** The code's bit rate, kbit/s, and how many bits per code number it assumes. */
+  bitrate?: { kbps: number; bits: number };
   /** Reconstructed samples that did not fit in 16 bits. */
   clipped: number;
 }
@@ -141,6 +150,11 @@ function player(cls: string, label: string, samples: Int16Array, rate: number): 
   return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="data:audio/wav;base64,${b64}"></audio></figure>`;
 }
 
+function db(v: number): string {
+  if (v === Infinity) return '∞ dB';
+  return Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} dB`;
+}
+
 interface Row {
   key: string;
   label: string;
@@ -157,10 +171,17 @@ function numbersTable(d: ReportData): string {
   };
   add('finalLoss', 'final loss', n.finalLoss, fmt, 'mean of Σ(Y−X)² over the frames, last epoch');
   add('modelLoss', 'model loss', n.modelLoss, fmt, 'the trained weights on every frame');
-  add('pcaBound', 'PCA bound', n.pcaBound, fmt, 'lowest loss any linear code of this size reaches');
-  add('snrDb', 'SNR', n.snrDb, (v) => `${fmt(v)} dB`, 'signal power over error power, whole recording');
-  add('segSnrDb', 'segmental SNR', n.segSnrDb, (v) => `${fmt(v)} dB`, 'mean of the SNR of each frame');
-  add('bitrate', 'bitrate', n.bitrate, (v) => `${fmt(v / 1000)} kbit/s`, `the code; the 16-bit WAV is ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
+  if (n.pca) {
+    const { k, isBound } = n.pca;
+    const note = isBound ? `the best any ${k}-number linear code does: no training goes below it` : `the best ${k}-number linear code; a deeper decoder may beat it`;
+    add('pcaLoss', `PCA-${k} ${isBound ? 'bound' : 'reference'}`, n.pca.loss, fmt, note);
+  }
+  add('snrDb', 'SNR', n.snrDb, db, 'signal power over error power, whole recording');
+  add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${SEG_MIN_DB}…${SEG_MAX_DB} dB)`);
+  if (n.bitrate) {
+    const { kbps, bits } = n.bitrate;
+    add('kbps', 'bit rate', kbps, (v) => `${fmt(v)} kbit/s`, `the code at ${bits} bits a number; the 16-bit WAV is ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
+  }
   add('clipped', 'clipped samples', n.clipped, fmtInt, 'reconstructed samples outside the 16-bit range');
   if (d.seed !== null) add('seed', 'seed', d.seed, String, 'the same seed repeats this run bit for bit');
   const body = rows
@@ -171,7 +192,7 @@ function numbersTable(d: ReportData): string {
 
 function configTable(config: Readonly<Record<string, ConfigValue>>): string {
   const body = Object.entries(config)
-    .map(([k, v]) => `<tr data-key="${escapeHtml(k)}"><th>${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '—' : String(v))}</td></tr>`)
+    .map(([k, v]) => `<tr data-key="${escapeHtml(k)}"><th>${escapeHtml(k)}</th><td>${escapeHtml(configText(v))}</td></tr>`)
     .join('\n');
   return `<table id="config">\n${body}\n</table>`;
 }
