@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { encodeWav16 } from '../audio/wav.js';
 import { snr, type Snr } from '../audio/snr.js';
 import { mulawKbps, mulawRoundTrip } from '../audio/mulaw.js';
-import { pcaReconstructSamples, pcaReference, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
+import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
 import { networkMeanLoss, type Network } from '../model/network.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -155,4 +155,21 @@ export async function trainReconstruction(out: string, net: Network, scale: numb
     lines: [`reconstruction: ${out}, SNR ${fmtDb(s.snr.snr)}, segmental ${fmtDb(s.snr.segmental)}, clipped ${clippedText(s.clipped, r.samples.length)}`],
     json: { path: out, frames: s.frames, clipped: s.clipped, ...snrJson(s.snr) },
   };
+}
+
+/**
+ * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
+ * --out-wav the reconstruction of the frames trained on, written and measured.
+ */
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown> }> {
+  const ref = pcaReference(pcaShapeOf(net), frames.data, frames.count);
+  const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `a ${ref.k}-number linear code; a nonlinear decoder may beat it`;
+  const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`];
+  const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), reconstruction: null };
+  if (outWav !== undefined) {
+    const rec = await trainReconstruction(outWav, net, scale, trained, sampleRate);
+    lines.push(...rec.lines);
+    json.reconstruction = rec.json;
+  }
+  return { lines, json };
 }

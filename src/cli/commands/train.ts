@@ -19,6 +19,7 @@ import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../optio
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
 import { writeHtmlReport, type ConfigValue } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
+import { checkOutputPath, trainQuality } from '../quality.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
@@ -43,6 +44,7 @@ interface TrainFlags extends DeviceFlags, NetworkFlags {
   log?: boolean;
   json?: boolean;
   report?: string;
+  outWav?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -62,6 +64,7 @@ export function registerTrain(program: Command): void {
     .option('--log', 'log-scale y axis for the loss curve')
     .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
     .option('--keep <file>', 'with --device: keep the recording in this WAV file')
+    .option('--out-wav <file.wav>', 'after training, write the reconstruction of the frames trained on (16 kHz mono WAV) and print its SNR')
     .option('--report <file.html>', 'also write one self-contained HTML page: loss curve, waveforms, original and reconstruction to listen to, the numbers');
   addDeviceOptions(addNetworkOptions(cmd)).action(async (flags: TrainFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
@@ -71,6 +74,7 @@ export function registerTrain(program: Command): void {
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
     if (flags.report !== undefined) await checkReportPath(flags.report);
+    if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [flags.wav ?? '', flags.init ?? '', flags.keep ?? ''].filter((p) => p !== ''));
     const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
     process.exitCode = await runTraining(io, audio, flags, c, setup);
   });
@@ -184,7 +188,8 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
     info(io, `model saved to ${flags.save}${result.stopped === 'interrupted' ? ' (as trained so far)' : ''}`);
   }
 
-  const report = { audio, frames, net, learning, scale, seed, flags, result, finalModelLoss };
+  const quality = await trainQuality(net, scale, frames, finalModelLoss, flags.outWav, audio.samples.subarray(0, frames.count * FRAME_SIZE), SAMPLE_RATE);
+  const report = { audio, frames, net, learning, scale, seed, flags, result, finalModelLoss, quality };
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
   if (flags.report !== undefined) await writeTrainReport(io, flags.report, report);
@@ -207,6 +212,8 @@ interface Report {
   flags: TrainFlags;
   result: TrainResult;
   finalModelLoss: number;
+  /** The PCA-k line and, with --out-wav, the reconstruction's SNR (quality.ts). */
+  quality: { lines: string[]; json: Record<string, unknown> };
 }
 
 function toJson(r: Report): Record<string, unknown> {
@@ -238,6 +245,7 @@ function toJson(r: Report): Record<string, unknown> {
     firstLoss: losses.length ? losses[0] : null,
     finalLoss: losses.length ? losses[losses.length - 1] : null,
     modelLoss: r.finalModelLoss,
+    ...r.quality.json,
     stopped: r.result.stopped,
     timing: { seconds: r.result.seconds, stepsPerSecond: r.result.stepsPerSecond, kernel: r.result.kernel },
   };
@@ -282,6 +290,7 @@ function renderReport(io: Io, r: Report): string {
     lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
   }
   lines.push(`model loss:  ${fmt(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
+  lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
   if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${KERNEL_NAMES[r.result.kernel]})`);
   return lines.join('\n');
