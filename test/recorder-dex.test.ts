@@ -161,7 +161,7 @@ describe('recorder .dex', () => {
     expect(readFileSync(committedDex).subarray(0, 8).toString('latin1')).toBe('dex\n035\0');
     expect(sh('dexdump', ['-c', committedDex])).toContain('Checksum verified');
     const dump = sh('dexdump', [committedDex]);
-    for (const cls of ['Recorder', 'ShellContext', 'Workarounds', 'Failure']) {
+    for (const cls of ['Recorder', 'Player', 'ShellContext', 'Workarounds', 'Failure']) {
       expect(dump).toContain(`Class descriptor  : 'Ldlaudio/${cls};'`);
     }
     expect(dump).toMatch(/name\s+: 'main'\s+type\s+: '\(\[Ljava\/lang\/String;\)V'\s+access\s+: 0x0009 \(PUBLIC STATIC\)/);
@@ -324,5 +324,211 @@ describe('recorder on the host JVM (enjarify + android.* stubs)', () => {
     expect(run.stub).toContain('released after 800 samples');
     expect(statSync(dir).isDirectory()).toBe(true);
     expect(existsSync(`${dir}.part`)).toBe(false);
+  });
+});
+
+/** One RIFF chunk: id, little-endian size, body, and the pad byte after an odd-sized body. */
+function chunk(id: string, body: Buffer, declaredSize = body.length): Buffer {
+  const head = Buffer.alloc(8);
+  head.write(id, 0, 'latin1');
+  head.writeUInt32LE(declaredSize, 4);
+  return Buffer.concat([head, body, Buffer.alloc(body.length % 2)]);
+}
+
+function fmtChunk({ format = 1, channels = 1, rate = 16000, bits = 16, size = 16 } = {}): Buffer {
+  const b = Buffer.alloc(Math.max(size, 16));
+  b.writeUInt16LE(format, 0);
+  b.writeUInt16LE(channels, 2);
+  b.writeUInt32LE(rate, 4);
+  b.writeUInt32LE((rate * channels * bits) / 8, 8);
+  b.writeUInt16LE((channels * bits) / 8, 12);
+  b.writeUInt16LE(bits, 14);
+  return chunk('fmt ', b.subarray(0, size));
+}
+
+function pcm(samples: Int16Array): Buffer {
+  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+}
+
+function riff(...chunks: Buffer[]): Buffer {
+  const body = Buffer.concat([Buffer.from('WAVE', 'latin1'), ...chunks]);
+  return Buffer.concat([chunk('RIFF', body).subarray(0, 8), body]);
+}
+
+/** Full scale, both signs, odd: byte order and offsets show. */
+function tone(n: number): Int16Array {
+  const s = new Int16Array(n);
+  for (let i = 0; i < n; i++) s[i] = ((i * 7919) << 16) >> 16;
+  return s;
+}
+
+const wav16 = (samples: Int16Array, rate = 16000): Buffer => riff(fmtChunk({ rate }), chunk('data', pcm(samples)));
+
+interface PlayRun extends Omit<Run, 'out'> {
+  input: string;
+  /** Every frame the stub track was written, or undefined when no track was released. */
+  track: Int16Array | undefined;
+  /** From the stub's release line. */
+  releasedAtHead: number | undefined;
+}
+
+/** Runs `dlaudio.Recorder play --in <file holding wav>` (no file when wav is null). */
+function play(wav: Buffer | null, knobs: Record<string, string | number> = {}, args?: (input: string) => string[]): PlayRun {
+  const dir = join(tmp, `play-${++runs}`);
+  mkdirSync(dir);
+  const input = join(dir, 'in.wav');
+  if (wav) writeFileSync(input, wav);
+  const dump = join(dir, 'track.raw');
+  const r = record(args ? args(input) : ['play', '--in', input], { trackDump: dump, ...knobs });
+  let track: Int16Array | undefined;
+  if (existsSync(dump)) {
+    const b = readFileSync(dump);
+    track = new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  }
+  const released = r.stub.map((l) => /^released at head (\d+) /.exec(l)).find((m) => m);
+  return { ...r, input, track, releasedAtHead: released ? Number(released[1]) : undefined };
+}
+
+/** The track got exactly the WAV's samples, then only silence (the padding that lets the tail play). */
+function expectPlayed(run: PlayRun, samples: Int16Array, bufferFrames: number): void {
+  expect(run.track, 'a track was written and released').toBeDefined();
+  const t = run.track as Int16Array;
+  expect(t.length).toBe(samples.length + bufferFrames);
+  for (let i = 0; i < samples.length; i++) {
+    if (t[i] !== samples[i]) expect.fail(`frame ${i}: the track got ${t[i]}, the WAV holds ${samples[i]}`);
+  }
+  expect(t.subarray(samples.length).every((v) => v === 0)).toBe(true);
+  // Released only once the head had passed the last sample: the command does not return early.
+  expect(run.releasedAtHead).toBeGreaterThanOrEqual(samples.length);
+}
+
+describe('player (recorder play mode) on the host JVM', () => {
+  it('Android 13: plays every sample of a 16 kHz WAV on the media stream, waits for the last one, then releases', (ctx) => {
+    needTools(ctx);
+    const samples = tone(8000);
+    const run = play(wav16(samples), { sdk: 33 });
+    expect(run.stdout).toBe('READY\nDONE 8000\n');
+    expect(run.status).toBe(0);
+    // buffer: 100 ms (3200 bytes) beats twice the stub's 1280-byte minimum
+    expect(run.stub.slice(0, 3)).toEqual([
+      'main looper prepared',
+      'track usage=1 content=1 rate=16000 channelMask=4 encoding=2 mode=1 buffer=3200',
+      'play state=3',
+    ]);
+    expect(run.stub).toHaveLength(4);
+    expect(run.stub[3]).toMatch(/^released at head \d+ after 9600 frames written, \d+ polls$/);
+    expectPlayed(run, samples, 1600);
+    expect(run.am, 'playing needs no foreground trick').toEqual([]);
+    expect(readFileSync(run.input).equals(wav16(samples)), 'the input is left for the CLI to delete').toBe(true);
+  });
+
+  it('a clip shorter than the track buffer still starts and plays to its last sample', (ctx) => {
+    needTools(ctx);
+    const samples = tone(100);
+    const run = play(wav16(samples));
+    expect(run.stdout).toBe('READY\nDONE 100\n');
+    expect(run.status).toBe(0);
+    expectPlayed(run, samples, 1600);
+  });
+
+  it('reads any chunk layout: an odd-sized LIST chunk before fmt, a fact chunk before data; 44.1 kHz', (ctx) => {
+    needTools(ctx);
+    const samples = tone(4410);
+    const wav = riff(chunk('LIST', Buffer.from('INFOISFT\x05\0\0\0dlau', 'latin1')), fmtChunk({ rate: 44100 }), chunk('fact', Buffer.alloc(4)), chunk('data', pcm(samples)));
+    const run = play(wav);
+    expect(run.stdout).toBe('READY\nDONE 4410\n');
+    expect(run.status).toBe(0);
+    expect(run.stub).toContain('track usage=1 content=1 rate=44100 channelMask=4 encoding=2 mode=1 buffer=8820');
+    expectPlayed(run, samples, 4410);
+  });
+
+  it.for([23, 30, 36])('Android SDK %i: plays without any of the microphone workarounds', (sdk, ctx) => {
+    needTools(ctx);
+    const samples = tone(1600);
+    const run = play(wav16(samples), { sdk, systemContext: 'fail' });
+    expect(run.stdout).toBe('READY\nDONE 1600\n');
+    expect(run.status).toBe(0);
+    expect(run.stub.some((l) => l.startsWith('system context'))).toBe(false);
+    expect(run.am).toEqual([]);
+    expectPlayed(run, samples, 1600);
+  });
+
+  it('Android SDK 22: UNSUPPORTED_ANDROID before reading the file or opening the output', (ctx) => {
+    needTools(ctx);
+    const run = play(wav16(tone(160)), { sdk: 22 });
+    expect(run.stdout).toBe('ERROR UNSUPPORTED_ANDROID Android SDK 22 cannot play from adb shell with this player: Android 6 (SDK 23) or newer is needed\n');
+    expect(run.status).toBe(3);
+    expect(run.stub).toEqual([]);
+  });
+
+  const ok = tone(320);
+  it.for<[string, Buffer | null | 'dir', RegExp]>([
+    ['missing file', null, /^cannot read \S+in\.wav: .*No such file/],
+    ['a folder', 'dir', /^cannot read \S+in\.wav: /],
+    ['empty file', Buffer.alloc(0), /in\.wav is not a RIFF\/WAVE file$/],
+    ['not RIFF', Buffer.concat([Buffer.from('RIFX'), wav16(ok).subarray(4)]), /in\.wav is not a RIFF\/WAVE file$/],
+    ['RIFF but not WAVE', Buffer.concat([wav16(ok).subarray(0, 8), Buffer.from('AVI '), wav16(ok).subarray(12)]), /is not a RIFF\/WAVE file$/],
+    ['stereo', riff(fmtChunk({ channels: 2 }), chunk('data', pcm(ok))), /in\.wav is format 1, 2 channel\(s\), 16 bits: the player takes PCM \(format 1\), mono, 16-bit$/],
+    ['8-bit', riff(fmtChunk({ bits: 8 }), chunk('data', Buffer.alloc(320, 128))), /is format 1, 1 channel\(s\), 8 bits/],
+    ['32-bit float', riff(fmtChunk({ format: 3, bits: 32 }), chunk('data', Buffer.alloc(640))), /is format 3, 1 channel\(s\), 32 bits/],
+    ['extensible', riff(fmtChunk({ format: 0xfffe }), chunk('data', pcm(ok))), /is format 65534, /],
+    ['2 kHz', wav16(ok, 2000), /has a sample rate of 2000 Hz, outside 4000 to 192000$/],
+    ['384 kHz', wav16(ok, 384000), /has a sample rate of 384000 Hz, outside 4000 to 192000$/],
+    ['truncated data', riff(fmtChunk(), chunk('data', pcm(ok), 2 * ok.length + 2)), /is truncated: a chunk runs past the end of the file$/],
+    ['no data chunk', riff(fmtChunk()), /has no data chunk$/],
+    ['data before fmt', riff(chunk('data', pcm(ok)), fmtChunk()), /has no fmt chunk before its data$/],
+    ['no samples', riff(fmtChunk(), chunk('data', Buffer.alloc(0))), /has no samples$/],
+    ['short fmt chunk', riff(fmtChunk({ size: 14 }), chunk('data', pcm(ok))), /has a damaged fmt chunk$/],
+  ])('BAD_FILE: %s, before the output is opened', ([, wav, message], ctx) => {
+    needTools(ctx);
+    const run = play(wav === 'dir' ? null : wav, {}, wav === 'dir' ? (input) => { mkdirSync(input); return ['play', '--in', input]; } : undefined);
+    expect(run.stdout).toMatch(/^ERROR BAD_FILE [^\n]+\n$/);
+    expect(run.stdout.slice('ERROR BAD_FILE '.length).trimEnd()).toMatch(message);
+    expect(run.status).toBe(7);
+    expect(run.stub).toEqual([]);
+  });
+
+  it.for<[string, string[]]>([
+    ['no --in', ['play']],
+    ['--in without a value', ['play', '--in']],
+    ['empty --in', ['play', '--in', '']],
+    ['a recording argument', ['play', '--in', '@in', '--rate', '16000']],
+  ])('BAD_ARGS: %s', ([, args], ctx) => {
+    needTools(ctx);
+    const run = play(wav16(ok), {}, (input) => args.map((a) => (a === '@in' ? input : a)));
+    expect(run.stdout).toMatch(/^ERROR BAD_ARGS \S[^\n]*\n$/);
+    expect(run.status).toBe(2);
+    expect(run.stub).toEqual([]);
+  });
+
+  it('AUDIO_INIT: the AudioTrack cannot be created', (ctx) => {
+    needTools(ctx);
+    const run = play(wav16(ok), { track: 'fail' });
+    expect(run.stdout).toBe("ERROR AUDIO_INIT cannot open the phone's audio output: java.lang.UnsupportedOperationException: Cannot create AudioTrack\n");
+    expect(run.status).toBe(4);
+  });
+
+  it('AUDIO_INIT: play() does not start; the track is released', (ctx) => {
+    needTools(ctx);
+    const run = play(wav16(ok), { track: 'nostart' });
+    expect(run.stdout).toBe("ERROR AUDIO_INIT cannot open the phone's audio output: play() did not start\n");
+    expect(run.status).toBe(4);
+    expect(run.stub.at(-1)).toBe('released at head 0 after 0 frames written, 0 polls');
+  });
+
+  it('PLAY_ERROR: write returns an error code mid-way; the track is released', (ctx) => {
+    needTools(ctx);
+    const run = play(wav16(tone(8000)), { writeErrorAt: 1000 });
+    expect(run.stdout).toBe('READY\nERROR PLAY_ERROR AudioTrack.write returned -6 after 1000 of 9600 samples\n');
+    expect(run.status).toBe(8);
+    expect(run.stub.at(-1)).toMatch(/^released at head 0 after 1000 frames written/);
+  });
+
+  it('PLAY_ERROR: the head stops moving (a stuck output) for 2 s', (ctx) => {
+    needTools(ctx);
+    const run = play(wav16(tone(8000)), { track: 'stall' });
+    expect(run.stdout).toBe('READY\nERROR PLAY_ERROR playback stopped at sample 1000 of 8000\n');
+    expect(run.status).toBe(8);
+    expect(run.releasedAtHead).toBe(1000);
   });
 });

@@ -6,6 +6,7 @@
 #     --seconds <S> --rate <R> --out <path>
 # Records S seconds of MIC at R Hz, mono, 16-bit PCM, into a WAV written as
 # <path>.part then renamed. stdout: READY, then DONE <samples>; or ERROR <CODE> <message>.
+# `dlaudio.Recorder play --in <path>` plays a WAV instead (Player.smali).
 
 # What discard() must undo if something fails.
 .field private static mic:Landroid/media/AudioRecord;
@@ -18,8 +19,21 @@
 .method public static main([Ljava/lang/String;)V
     .locals 3
 
+    # "play" first is the play mode (Player); anything else is the original recording form.
     :try_start
+    array-length v0, p0
+    if-eqz v0, :record
+    const/4 v0, 0x0
+    aget-object v0, p0, v0
+    const-string v1, "play"
+    invoke-virtual {v1, v0}, Ljava/lang/String;->equals(Ljava/lang/Object;)Z
+    move-result v0
+    if-eqz v0, :record
+    invoke-static {p0}, Ldlaudio/Player;->play([Ljava/lang/String;)V
+    goto :played
+    :record
     invoke-static {p0}, Ldlaudio/Recorder;->record([Ljava/lang/String;)V
+    :played
     :try_end
     .catch Ldlaudio/Failure; {:try_start .. :try_end} :failed
 
@@ -33,6 +47,7 @@
     :failed
     move-exception v1
     invoke-static {}, Ldlaudio/Recorder;->discard()V
+    invoke-static {}, Ldlaudio/Player;->discard()V
     iget v0, v1, Ldlaudio/Failure;->status:I
     const-string v2, "ERROR "
     iget-object p0, v1, Ldlaudio/Failure;->code:Ljava/lang/String;
@@ -56,7 +71,7 @@
 
 
 # One protocol line, flushed at once: the CLI reacts to it while we run.
-.method private static say(Ljava/lang/String;)V
+.method static say(Ljava/lang/String;)V
     .locals 1
 
     sget-object v0, Ljava/lang/System;->out:Ljava/io/PrintStream;
@@ -66,7 +81,7 @@
 .end method
 
 
-.method private static bad(Ljava/lang/String;)Ldlaudio/Failure;
+.method static bad(Ljava/lang/String;)Ldlaudio/Failure;
     .locals 3
 
     new-instance v0, Ldlaudio/Failure;
