@@ -250,7 +250,9 @@ function renderSweep(io: Io, s: Sweep): string {
   } else if (s.results.length > 0 && s.results.every((r) => r.stopped === 'diverged')) {
     lines.push('best: none, every run diverged: try smaller learning rates');
   } else {
-    lines.push('best: none, no run finished its epochs');
+    // Interrupted before any run finished: unequal epochs make no fair winner, but the lowest loss still helps.
+    const low = s.results.filter((r) => r.losses.length > 0 && Number.isFinite(last(r.losses) ?? NaN)).sort((a, b) => (last(a.losses) ?? 0) - (last(b.losses) ?? 0))[0];
+    lines.push(`best: none, no run finished its epochs${low ? `; lowest loss so far: lr ${fmt(low.lr)} (${fmt(last(low.losses) ?? NaN)} at epoch ${low.losses.length})` : ''}`);
   }
   const src = s.audio.source;
   const secs = (s.frames.count * FRAME_SIZE) / SAMPLE_RATE;

@@ -1,0 +1,151 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { runBin } from './helpers/run.js';
+import { ROOT } from './helpers/sample.js';
+import { runCli } from './sim/run-cli.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'dlaudio-sweep-cli-')); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+interface Run {
+  lr: number;
+  losses: (number | null)[];
+  firstLoss: number | null;
+  finalLoss: number | null;
+  epochs: number;
+  stopped: string;
+  divergedAt: number | null;
+  threadId: number;
+}
+
+interface SweepJson {
+  config: { lrs: number[]; epochs: number; sizes: number[]; frames: number };
+  seed: number;
+  workers: number;
+  interrupted: boolean;
+  runs: Run[];
+  notRun: number[];
+  best: { lr: number; finalLoss: number } | null;
+}
+
+async function sweepJson(args: string[], code = 0): Promise<SweepJson> {
+  const r = await runBin(['sweep', '--json', ...args]);
+  expect(r.code, r.stderr).toBe(code);
+  return JSON.parse(r.stdout) as SweepJson;
+}
+
+async function trainFinal(args: string[]): Promise<number> {
+  const r = await runBin(['train', '--json', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { finalLoss: number }).finalLoss;
+}
+
+describe('dlaudio sweep (real bin)', () => {
+  it('draws every curve on one chart with a legend, a table and the best lr; no colour codes under NO_COLOR', async () => {
+    const r = await runBin(['sweep', '--lr', '0.001,0.003,0.01,0.03,0.1', '--epochs', '30', '--seed', '42']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('loss per epoch');
+    expect(r.stdout).toMatch(/1 ── lr 0\.001 {3}2 ── lr 0\.003 {3}3 ── lr 0\.01 {3}4 ── lr 0\.03 {3}5 ── lr 0\.1/);
+    expect(r.stdout).toMatch(/^lr +first loss +final loss +epochs +status +time$/m);
+    for (const lr of ['0.001', '0.003', '0.01', '0.03', '0.1']) expect(r.stdout).toMatch(new RegExp(`^${lr.replace('.', '\\.')} +\\d\\S* +\\d\\S* +30 +ok +\\d+\\.\\d\\d s$`, 'm'));
+    expect(r.stdout).toMatch(/^best: lr [\d.]+ \(final loss [\d.]+\)$/m);
+    expect(r.stdout).toMatch(/seed: +42/);
+    expect(r.stdout + r.stderr).not.toMatch(/\u001b\[/);
+    expect(r.stderr).toMatch(/Sweeping 5 learning rates/);
+  });
+
+  it('every run starts from the same weights: each final loss is train --lr X --seed S\'s, bit for bit', async () => {
+    const args = ['--epochs', '8', '--seed', '77', '--shuffle', '--frames', '200'];
+    const j = await sweepJson(['--lr', '0.004,0.02,0.05', ...args]);
+    expect(j.runs.map((r) => r.lr)).toEqual([0.004, 0.02, 0.05]);
+    for (const run of j.runs) {
+      expect(run.epochs).toBe(8);
+      expect(run.finalLoss).toBe(await trainFinal(['--lr', String(run.lr), ...args]));
+    }
+    // …and the runs differ (each really used its own lr).
+    expect(new Set(j.runs.map((r) => r.finalLoss)).size).toBe(3);
+    const best = j.runs.reduce((a, b) => ((a.finalLoss ?? Infinity) <= (b.finalLoss ?? Infinity) ? a : b));
+    expect(j.best).toEqual({ lr: best.lr, finalLoss: best.finalLoss });
+  });
+
+  it('uses worker threads, one per core at most; one lr runs in the main thread', async () => {
+    const j = await sweepJson(['--lr', '0.01,0.02,0.03', '--epochs', '3', '--seed', '1']);
+    const cores = Math.min(3, availableParallelism());
+    expect(j.workers).toBe(cores);
+    expect(new Set(j.runs.map((r) => r.threadId)).size).toBe(cores);
+    expect(j.runs.every((r) => r.threadId > 0)).toBe(true);
+    const one = await sweepJson(['--lr', '0.01,0.02', '--workers', '1', '--epochs', '3', '--seed', '1']);
+    expect(one.workers).toBe(1);
+    expect(new Set(one.runs.map((r) => r.threadId)).size).toBe(1);
+    expect(one.runs.map((r) => r.finalLoss)).toEqual(j.runs.slice(0, 2).map((r) => r.finalLoss));
+    const single = await sweepJson(['--lr', '0.01', '--epochs', '3', '--seed', '1']);
+    expect(single.workers).toBe(0);
+    expect(single.runs[0].threadId).toBe(0);
+    expect(single.runs[0].finalLoss).toBe(j.runs[0].finalLoss);
+  });
+
+  it('marks a diverged run, still names the best of the others (exit 0)', async () => {
+    const r = await runBin(['sweep', '--lr', '0.01,0.3', '--epochs', '5', '--seed', '42']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^0\.3 .* 1 +diverged at epoch 1 /m);
+    expect(r.stdout).toContain('2 ── lr 0.3 (diverged at epoch 1)');
+    expect(r.stdout).toMatch(/^best: lr 0\.01 \(final loss/m);
+    const j = await sweepJson(['--lr', '0.01,0.3', '--epochs', '5', '--seed', '42']);
+    expect(j.runs[1]).toMatchObject({ stopped: 'diverged', divergedAt: 1, epochs: 1 });
+    expect(j.best?.lr).toBe(0.01);
+  });
+
+  it('when every run diverges: says so, advises smaller lrs, exit 3', async () => {
+    const r = await runBin(['sweep', '--lr', '0.5,2', '--epochs', '5', '--seed', '42']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('best: none, every run diverged');
+    const last = r.stderr.trim().split('\n').at(-1);
+    expect(last).toMatch(/^dlaudio: every learning rate diverged, even the smallest \(lr 0\.5, at epoch 1\): try smaller ones, e\.g\. --lr 0\.005,0\.02,0\.05$/);
+  });
+
+  it('--init: every run starts from the saved model, like train --init', async () => {
+    const model = join(dir, 'start.json');
+    const save = await runBin(['train', '--epochs', '3', '--seed', '5', '--hidden', '6', '--save', model]);
+    expect(save.code, save.stderr).toBe(0);
+    const j = await sweepJson(['--init', model, '--lr', '0.01,0.05', '--epochs', '4', '--seed', '9']);
+    expect(j.config.sizes).toEqual([160, 6, 160]);
+    for (const run of j.runs) expect(run.finalLoss).toBe(await trainFinal(['--init', model, '--lr', String(run.lr), '--epochs', '4', '--seed', '9']));
+    const clash = await runBin(['sweep', '--init', model, '--hidden', '10']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr.trim().split('\n').at(-1)).toMatch(/the model in .*start\.json is 160 → 6 \(ReLU\) → 160, no biases, not 160 → 10 → 160/);
+  });
+
+  it.each([
+    [['--lr', ''], /the list is empty/],
+    [['--lr', 'abc'], /"abc" is not a number: expected learning rates greater than 0/],
+    [['--lr', '0.01,0'], /"0" is not greater than 0/],
+    [['--lr', '-1'], /"-1" is not greater than 0/],
+    [['--lr', '0.01,0.01'], /"0\.01" is already in the list/],
+    [['--epochs', '-3'], /--epochs/],
+    [['--workers', '0'], /--workers/],
+  ])('refuses %j with one line and exit code 2', async (args, pattern) => {
+    const r = await runBin(['sweep', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('Ctrl-C stops every run, prints what was done (runs not started say so), exit 130', async () => {
+    const run = runCli(['sweep', '--lr', '0.001,0.002,0.003', '--workers', '2', '--epochs', '1000000', '--seed', '1'], { ...process.env, NO_COLOR: '1' }, ROOT);
+    await run.waitForStderr('Sweeping');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stdout).toContain('loss per epoch');
+    expect(r.stdout).toMatch(/^0\.001 .* interrupted at epoch \d+ of 1000000 /m);
+    expect(r.stdout).toMatch(/^0\.002 .* interrupted at epoch \d+ of 1000000 /m);
+    expect(r.stdout).toMatch(/^0\.003 .* not run \(interrupted\)/m);
+    expect(r.stdout).toMatch(/best: none, no run finished its epochs; lowest loss so far: lr 0\.00[12]/);
+    expect(r.stderr).toMatch(/interrupted: 0 of 3 runs finished/);
+  });
+});
