@@ -21,6 +21,7 @@ function chromiumMissingReason(): string | undefined {
 }
 
 const missing = chromiumMissingReason();
+const EPOCHS = 30;
 
 // What the page functions touch (the project compiles without the DOM library).
 interface AudioLike {
@@ -31,43 +32,101 @@ interface AudioLike {
   addEventListener(type: string, f: () => void, opts?: { once: boolean }): void;
 }
 interface PathLike { getBBox(): { width: number } }
-const EPOCHS = 30;
 
 interface TrainJson {
   seed: number;
   losses: number[];
   finalLoss: number;
   modelLoss: number;
-  config: Record<string, ConfigValue> & { frames: number; sampleRate: number; frameSize: number };
-  [key: string]: unknown;
+  config: Record<string, ConfigValue> & { frames: number; sampleRate: number; frameSize: number; hidden: number };
+  pca: { loss: number };
+  reconstruction: { snrDb: number; segmentalSnrDb: number; clipped: number; frames: number };
+}
+
+interface ReconstructJson {
+  frames: number;
+  sampleRate: number;
+  loss: number;
+  snrDb: number;
+  segmentalSnrDb: number;
+  clipped: number;
+  pca: { loss: number };
+}
+
+interface Opened {
+  page: Page;
+  url: string;
+  /** Console errors and warnings, uncaught page errors. */
+  problems: string[];
+  requests: string[];
+}
+
+/** The page's numbers table: key → the full value (data-value) and the text shown. */
+async function numbers(page: Page): Promise<Map<string, { value: number; text: string }>> {
+  const rows = await page.$$eval('#numbers tr[data-key]', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td.v')!.getAttribute('data-value')!, tr.querySelector('td.v')!.textContent!] as const),
+  );
+  return new Map(rows.map(([k, v, text]) => [k, { value: Number(v), text }]));
+}
+
+/** Both players' durations once their metadata is parsed (or the player's own error). */
+async function durations(page: Page): Promise<number[]> {
+  return page.$$eval('audio', (els) =>
+    Promise.all(
+      (els as unknown as AudioLike[]).map((a) =>
+        a.readyState >= 1 ? a.duration : new Promise<number>((res, rej) => {
+          a.addEventListener('loadedmetadata', () => res(a.duration), { once: true });
+          a.addEventListener('error', () => rej(new Error(`audio ${a.id}: ${a.error?.message ?? 'error'}`)), { once: true });
+        }),
+      ),
+    ),
+  );
 }
 
 describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlaudio-report-'));
-  const html = join(dir, 'report.html');
-  const url = pathToFileURL(html).href;
-  let json: TrainJson;
   let context: BrowserContext;
-  let page: Page;
-  const consoleErrors: string[] = []; // errors and warnings
-  const requests: string[] = [];
+  let train: Opened;
+  let trainJson: TrainJson;
+  let recon: Opened;
+  let reconJson: ReconstructJson;
+
+  async function open(path: string): Promise<Opened> {
+    const url = pathToFileURL(path).href;
+    const page = await context.newPage();
+    const o: Opened = { page, url, problems: [], requests: [] };
+    page.on('request', (r) => o.requests.push(r.url()));
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') o.problems.push(`${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => o.problems.push(`pageerror: ${e.message}`));
+    await page.goto(url, { waitUntil: 'load' });
+    return o;
+  }
 
   beforeAll(async () => {
+    const html = join(dir, 'train.html');
+    const model = join(dir, 'model.json');
+    const seed = ['--epochs', String(EPOCHS), '--seed', '1'];
     const [withReport, asJson] = await Promise.all([
-      runBin(['train', '--epochs', String(EPOCHS), '--seed', '1', '--report', html]),
-      runBin(['train', '--epochs', String(EPOCHS), '--seed', '1', '--json']),
+      runBin(['train', ...seed, '--report', html, '--save', model]),
+      runBin(['train', ...seed, '--json', '--out-wav', join(dir, 'train-recon.wav')]),
     ]);
     expect(withReport.code, withReport.stderr).toBe(0);
     expect(withReport.stderr).toContain(`report written to ${html}`);
     expect(asJson.code, asJson.stderr).toBe(0);
-    json = JSON.parse(asJson.stdout) as TrainJson;
+    trainJson = JSON.parse(asJson.stdout) as TrainJson;
+
+    const reconHtml = join(dir, 'reconstruct.html');
+    const [reconReport, reconAsJson] = await Promise.all([
+      runBin(['reconstruct', '--model', model, '--report', reconHtml]),
+      runBin(['reconstruct', '--model', model, '--json']),
+    ]);
+    expect(reconReport.code, reconReport.stderr).toBe(0);
+    expect(reconAsJson.code, reconAsJson.stderr).toBe(0);
+    reconJson = JSON.parse(reconAsJson.stdout) as ReconstructJson;
 
     context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context.on('request', (r) => requests.push(r.url()));
-    page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.goto(url, { waitUntil: 'load' });
+    train = await open(html);
+    recon = await open(reconHtml);
   });
 
   afterAll(async () => {
@@ -75,59 +134,71 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads with no console error and asks the network for nothing', async () => {
-    expect(consoleErrors).toEqual([]);
-    expect(requests.filter((u) => u !== url && !u.startsWith('data:'))).toEqual([]);
-    expect(requests).toContain(url);
+  it('loads with no console error and asks the network for nothing but the file', () => {
+    for (const o of [train, recon]) {
+      expect(o.problems).toEqual([]);
+      expect(o.requests).toEqual([o.url]);
+    }
   });
 
   it('both players hold the trained audio: duration = frames × 160 / 16 000 s', async () => {
-    const durations = await page.$$eval('audio', (els) =>
-      Promise.all(
-        (els as unknown as AudioLike[]).map((a) =>
-          a.readyState >= 1 ? a.duration : new Promise<number>((res, rej) => {
-            a.addEventListener('loadedmetadata', () => res(a.duration), { once: true });
-            a.addEventListener('error', () => rej(new Error(`audio ${a.id}: ${a.error?.message ?? 'error'}`)), { once: true });
-          }),
-        ),
-      ),
-    );
-    const expected = (json.config.frames * json.config.frameSize) / json.config.sampleRate;
+    const c = trainJson.config;
+    const expected = (c.frames * c.frameSize) / c.sampleRate;
     expect(expected).toBe(4.5);
-    expect(durations).toEqual([expected, expected]);
-    expect(await page.$$eval('audio', (els) => els.map((a) => a.id))).toEqual(['audio-original', 'audio-reconstruction']);
+    expect(await durations(train.page)).toEqual([expected, expected]);
+    expect(await train.page.$$eval('audio', (els) => els.map((a) => a.id))).toEqual(['audio-original', 'audio-reconstruction']);
+    expect(await durations(recon.page)).toEqual([(reconJson.frames * 160) / reconJson.sampleRate, (reconJson.frames * 160) / reconJson.sampleRate]);
   });
 
   it('the loss curve has one point per epoch, ordered like the losses', async () => {
-    const d = await page.$eval('#loss-chart path.loss', (p) => p.getAttribute('d') ?? '');
+    const d = await train.page.$eval('#loss-chart path.loss', (p) => p.getAttribute('d') ?? '');
     const ys = [...d.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => Number(m[2]));
     expect(ys).toHaveLength(EPOCHS);
-    expect(json.losses).toHaveLength(EPOCHS);
+    const losses = trainJson.losses;
+    expect(losses).toHaveLength(EPOCHS);
     for (let i = 0; i < EPOCHS; i++) {
-      for (let j = 0; j < EPOCHS; j++) if (json.losses[i]! > json.losses[j]! * 1.01) expect(ys[i]).toBeLessThan(ys[j]!);
+      for (let j = 0; j < EPOCHS; j++) if (losses[i]! > losses[j]! * 1.01) expect(ys[i]).toBeLessThan(ys[j]!);
     }
     // Drawn, not just present: the browser lays it out over most of the chart's width.
-    const box = await page.$eval('#loss-chart path.loss', (p) => (p as unknown as PathLike).getBBox().width);
-    expect(box).toBeGreaterThan(500);
+    const width = await train.page.$eval('#loss-chart path.loss', (p) => (p as unknown as PathLike).getBBox().width);
+    expect(width).toBeGreaterThan(500);
+    expect(await recon.page.$('#loss-chart')).toBeNull();
   });
 
-  it('shows the same numbers as train --json with the same seed', async () => {
-    const rows = await page.$$eval('#numbers tr[data-key]', (trs) =>
-      trs.map((tr) => ({ key: tr.getAttribute('data-key')!, value: tr.querySelector('td.v')!.getAttribute('data-value')!, text: tr.querySelector('td.v')!.textContent! })),
-    );
-    const byKey = new Map(rows.map((r) => [r.key, r]));
-    for (const key of ['finalLoss', 'modelLoss', 'seed']) expect(byKey.has(key), key).toBe(true);
-    // Every number the page shares with the JSON is the JSON's, to the last digit.
-    for (const r of rows) {
-      if (!(r.key in json)) continue;
-      expect(Number(r.value), r.key).toBe(json[r.key]);
-    }
-    expect(byKey.get('finalLoss')!.text).toBe(fmt(json.finalLoss));
-    expect(byKey.get('modelLoss')!.text).toBe(fmt(json.modelLoss));
-    expect(byKey.get('seed')!.text).toBe('1');
-    const config = await page.$$eval('#config tr[data-key]', (trs) => trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!] as const));
-    expect(config.length).toBeGreaterThan(5);
-    expect(config.map(([k]) => k)).toEqual(Object.keys(json.config));
-    for (const [k, v] of config) expect(v, k).toBe(configText(json.config[k]!));
+  it('train: the same numbers as train --json --out-wav with the same seed', async () => {
+    const j = trainJson;
+    const kbps = (j.config.hidden * 8 * j.config.sampleRate) / j.config.frameSize / 1000;
+    const expected: Record<string, number> = {
+      finalLoss: j.finalLoss,
+      modelLoss: j.modelLoss,
+      pcaLoss: j.pca.loss,
+      snrDb: j.reconstruction.snrDb,
+      segmentalSnrDb: j.reconstruction.segmentalSnrDb,
+      kbps,
+      clipped: j.reconstruction.clipped,
+      seed: j.seed,
+    };
+    const shown = await numbers(train.page);
+    expect(Object.fromEntries([...shown].map(([k, v]) => [k, v.value]))).toEqual(expected);
+    expect(shown.get('finalLoss')!.text).toBe(fmt(j.finalLoss));
+    expect(shown.get('snrDb')!.text).toBe(`${j.reconstruction.snrDb.toFixed(2)} dB`);
+    expect(shown.get('seed')!.text).toBe('1');
+
+    const config = await train.page.$$eval('#config tr[data-key]', (trs) => trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!] as const));
+    expect(config.map(([k]) => k)).toEqual(Object.keys(j.config));
+    for (const [k, v] of config) expect(v, k).toBe(configText(j.config[k]!));
+  });
+
+  it('reconstruct: the same numbers as reconstruct --json', async () => {
+    const j = reconJson;
+    const shown = await numbers(recon.page);
+    expect(Object.fromEntries([...shown].map(([k, v]) => [k, v.value]))).toEqual({
+      modelLoss: j.loss,
+      pcaLoss: j.pca.loss,
+      snrDb: j.snrDb,
+      segmentalSnrDb: j.segmentalSnrDb,
+      kbps: 8,
+      clipped: j.clipped,
+    });
   });
 });

@@ -105,10 +105,13 @@ describe('HTML report renderer', () => {
     expect(never).toContain('never a finite number');
     expect(never).not.toContain('id="loss-chart"');
     const empty = renderHtmlReport(data({ losses: [], numbers: { finalLoss: null, modelLoss: 0.3, clipped: 0 } }));
-    expect(empty).toContain('No epoch ran');
+    expect(empty).toContain('No epoch finished');
     expect(empty).not.toContain('id="loss-chart"');
     expect(empty).not.toContain('data-key="finalLoss"');
     expect(empty.match(/<audio /g)).toHaveLength(2);
+    const untrained = renderHtmlReport(data({ losses: undefined }));
+    expect(untrained).not.toContain('Loss per epoch');
+    expect(untrained.match(/<audio /g)).toHaveLength(2);
   });
 
   it('shows the optional numbers only when given, with their full value for scripts', () => {
@@ -118,7 +121,7 @@ describe('HTML report renderer', () => {
     expect(withAll).toMatch(/data-key="modelLoss".*data-value="0.123456789">0.123</);
     expect(withAll).toMatch(/data-key="snrDb".*>7.25 dB</);
     expect(withAll).toMatch(/data-key="segmentalSnrDb".*>5.50 dB</);
-    expect(withAll).toMatch(/data-key="kbps".*>8 kbit\/s<.*the code at 8 bits a number; the 16-bit WAV is 256 kbit\/s/);
+    expect(withAll).toMatch(/data-key="kbps".*>8 kbit\/s<.*the code at 8 bits a number \(as dlaudio compress stores it\); the 16-bit WAV: 256 kbit\/s/);
     expect(withAll).toMatch(/data-key="pcaLoss"><th>PCA-10 bound<.*data-value="0.1"/);
     expect(renderHtmlReport(data({ numbers: { finalLoss: 0.2, modelLoss: 0.1, pca: { k: 10, loss: 0.1, isBound: false }, snrDb: Infinity, segmentalSnrDb: NaN, clipped: 0 } })))
       .toMatch(/PCA-10 reference[\s\S]*data-key="snrDb".*>∞ dB<[\s\S]*data-key="segmentalSnrDb".*>n\/a</);

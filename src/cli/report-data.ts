@@ -6,22 +6,23 @@ import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { reconstructSamples } from '../model/reconstruct.js';
 import { snr } from '../audio/snr.js';
-import type { Network } from '../model/network.js';
+import { codeSize, type Network } from '../model/network.js';
+import { pcaReference, pcaShapeOf, scaledFrames } from '../model/pca.js';
+import { codeKbps } from '../model/codec.js';
 import { UserError, UsageError } from '../errors.js';
-import type { ConfigValue, ReportData, ReportNumbers } from './report-html.js';
+import type { ConfigValue, ReportData } from './report-html.js';
 
 export interface ReportInput {
   title: string;
   source: string;
   config: Readonly<Record<string, ConfigValue>>;
   seed: number | null;
-  losses: readonly number[];
+  /** Per epoch; undefined when the command trains nothing (reconstruct). */
+  losses?: readonly number[];
   stopped?: ReportData['stopped'];
   log?: boolean;
   finalLoss: number | null;
   modelLoss: number;
-  pca?: ReportNumbers['pca'];
-  bitrate?: ReportNumbers['bitrate'];
   net: Network;
   scale: number;
   /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */
@@ -29,9 +30,15 @@ export interface ReportInput {
   sampleRate: number;
 }
 
+/** `dlaudio compress`'s default bits per code number: the bit rate the report quotes. */
+const CODE_BITS = 8;
+
 export function buildReportData(r: ReportInput): ReportData {
   const rec = reconstructSamples(r.net, r.scale, r.samples);
   const quality = snr(rec.original, rec.samples);
+  const n = r.net.sizes[0]!;
+  const frames = scaledFrames(rec.original, r.scale, n);
+  const pca = pcaReference(pcaShapeOf(r.net), frames.data, frames.count);
   return {
     title: r.title,
     source: r.source,
@@ -43,10 +50,10 @@ export function buildReportData(r: ReportInput): ReportData {
     numbers: {
       finalLoss: r.finalLoss,
       modelLoss: r.modelLoss,
-      pca: r.pca,
+      pca: { k: pca.k, loss: pca.loss, isBound: pca.isBound },
       snrDb: quality.snr,
       segmentalSnrDb: quality.segmental,
-      bitrate: r.bitrate,
+      bitrate: { kbps: codeKbps(codeSize(r.net), CODE_BITS, r.sampleRate, n), bits: CODE_BITS },
       clipped: rec.clipped,
     },
     original: rec.original,

@@ -43,8 +43,8 @@ export interface ReportData {
   /** Shown in order, as a table. */
   config: Readonly<Record<string, ConfigValue>>;
   seed: number | null;
-  /** Mean loss of each epoch; may be empty, may end in a non-finite value (diverged). */
-  losses: readonly number[];
+  /** Mean loss of each epoch; may be empty, may end in a non-finite value (diverged); undefined: nothing was trained. */
+  losses?: readonly number[];
   stopped?: 'done' | 'diverged' | 'interrupted';
   /** Log-scale y axis for the loss curve. */
   log?: boolean;
@@ -85,10 +85,10 @@ ${player('reconstruction', 'Reconstruction', d.reconstruction, d.sampleRate)}
 ${numbersTable(d)}
 </section>
 </div>
-<section><h2>Loss per epoch${d.log ? ' (log scale)' : ''}</h2>
+${d.losses === undefined ? '' : `<section><h2>Loss per epoch${d.log ? ' (log scale)' : ''}</h2>
 ${lossChart(d.losses, d.log === true)}
 </section>
-<section><h2>Waveforms</h2>
+`}<section><h2>Waveforms</h2>
 ${waveforms(d)}
 </section>
 <section><h2>Configuration</h2>
@@ -136,9 +136,9 @@ footer{margin-top:28px;color:var(--mute);font-size:13px}
 `;
 
 function stoppedNotice(d: ReportData): string {
-  const n = d.losses.length;
+  const n = d.losses?.length ?? 0;
   if (d.stopped === 'diverged') {
-    return `<p class="notice">Training diverged at epoch ${n} (loss ${escapeHtml(fmt(d.losses[n - 1] ?? NaN))}): try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
+    return `<p class="notice">Training diverged at epoch ${n} (loss ${escapeHtml(fmt(d.losses?.[n - 1] ?? NaN))}): try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
   }
   if (d.stopped === 'interrupted') return `<p class="notice">Training was interrupted after ${n} epoch${n === 1 ? '' : 's'}: the results are from the weights as trained so far.</p>\n`;
   return '';
@@ -180,7 +180,7 @@ function numbersTable(d: ReportData): string {
   add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${SEG_MIN_DB}…${SEG_MAX_DB} dB)`);
   if (n.bitrate) {
     const { kbps, bits } = n.bitrate;
-    add('kbps', 'bit rate', kbps, (v) => `${fmt(v)} kbit/s`, `the code at ${bits} bits a number; the 16-bit WAV is ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
+    add('kbps', 'bit rate', kbps, (v) => `${fmt(v)} kbit/s`, `the code at ${bits} bits a number (as dlaudio compress stores it); the 16-bit WAV: ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
   }
   add('clipped', 'clipped samples', n.clipped, fmtInt, 'reconstructed samples outside the 16-bit range');
   if (d.seed !== null) add('seed', 'seed', d.seed, String, 'the same seed repeats this run bit for bit');
@@ -220,7 +220,7 @@ const W = 760;
  * (divergence) is a red mark on the top edge instead, since it has no place on the axis.
  */
 function lossChart(losses: readonly number[], log: boolean): string {
-  if (losses.length === 0) return '<p class="empty">No epoch ran (--epochs 0): no curve to draw.</p>';
+  if (losses.length === 0) return '<p class="empty">No epoch finished: no curve to draw.</p>';
   const finite = losses.filter((v) => Number.isFinite(v) && (!log || v > 0));
   if (finite.length === 0) return '<p class="empty">The loss was never a finite number: no curve to draw.</p>';
   const H = 300;

@@ -7,6 +7,8 @@ import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../output.js';
 import { fmt } from '../render.js';
 import { samplePath } from './train.js';
+import { writeHtmlReport } from '../report-html.js';
+import { buildReportData, checkReportPath } from '../report-data.js';
 import { checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 
 interface ReconstructFlags {
@@ -14,6 +16,7 @@ interface ReconstructFlags {
   wav?: string;
   out?: string;
   json?: boolean;
+  report?: string;
 }
 
 export const label = (s: string): string => s.padEnd(18);
@@ -26,10 +29,12 @@ export function registerReconstruct(program: Command): void {
     .option('--wav <file>', 'audio to reconstruct (any WAV; converted to 16 kHz mono); default: the bundled sample')
     .option('-o, --out <out.wav>', 'write the reconstruction here (16 kHz mono 16-bit WAV); without it only the numbers are printed')
     .option('--json', 'print one JSON object instead of the summary')
+    .option('--report <file.html>', 'also write one self-contained HTML page: original and reconstruction to listen to, waveforms, the numbers')
     .action(async (flags: ReconstructFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       const wav = flags.wav ?? samplePath();
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
+      if (flags.report !== undefined) await checkReportPath(flags.report);
       const { net, scale } = loadModel(flags.model);
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
       const audio = loadWav(wav);
@@ -42,6 +47,21 @@ export function registerReconstruct(program: Command): void {
       if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
       const refs = references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const s = r.summary;
+      if (flags.report !== undefined) {
+        await writeHtmlReport(flags.report, buildReportData({
+          title: `dlaudio reconstruct: ${net.sizes.join(' → ')}`,
+          source: wav,
+          config: { model: flags.model, network: describeNetwork(net), scale, frames: s.frames, sampleRate: SAMPLE_RATE },
+          seed: null,
+          finalLoss: null,
+          modelLoss: s.loss,
+          net,
+          scale,
+          samples: audio.samples,
+          sampleRate: SAMPLE_RATE,
+        }));
+        info(io, `report written to ${flags.report}`);
+      }
 
       if (flags.json) {
         io.out.write(JSON.stringify({
