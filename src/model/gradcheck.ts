@@ -1,9 +1,11 @@
 /**
- * Checks the course's hand-derived gradients against central finite differences,
- * all in float64: ∂L/∂θ ≈ (L(θ+ε) − L(θ−ε)) / 2ε, for every weight, L summed over the frames.
+ * Checks hand-derived gradients against central finite differences — the course's formulas
+ * (gradCheck) and the general back-propagation (networkGradCheck) — all in float64: ∂L/∂θ ≈ (L(θ+ε) − L(θ−ε)) / 2ε, for every weight, L summed over the frames.
  */
 import type { AutoEncoder } from './autoencoder.js';
 import { forward, gradients, type Forward, type Gradients, type Vec } from './autoencoder.js';
+import type { Network } from './network.js';
+import { Backprop, networkGradients, type NetworkGradients } from './backprop.js';
 
 export interface GradCheckResult {
   /**
@@ -70,4 +72,90 @@ export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number,
     maxV = Math.max(maxV, relErr(dV[i], numeric(net.V, i), floorV));
   }
   return { maxRelErrorW: maxW, maxRelErrorV: maxV, skippedNearKink: skipped, checked: dW.length + dV.length - skipped };
+}
+
+export interface LayerCheck {
+  /** Max relative error over the layer's W (same measure as above). */
+  maxRelErrorW: number;
+  /** Over its biases; null when the network has none. */
+  maxRelErrorB: number | null;
+  checked: number;
+  /** Parameters whose ±ε nudge switched some ReLU unit on or off for some frame (the kink). */
+  skippedNearKink: number;
+}
+
+export interface NetworkGradCheckResult {
+  layers: LayerCheck[];
+  maxRelError: number;
+  checked: number;
+  skippedNearKink: number;
+}
+
+export type NetworkGradientFn = (net: Network, frames: Float64Array, count: number) => NetworkGradients;
+
+/**
+ * The general back-propagation (backprop.ts) against central finite differences, any depth, with or
+ * without biases, all in float64. A parameter is skipped when θ ± ε changes which ReLU units are on
+ * for any frame: L is not differentiable across that kink, so the difference quotient says nothing.
+ */
+export function networkGradCheck(net: Network, frames: Float64Array, count: number, eps = 1e-4, grads: NetworkGradientFn = networkGradients): NetworkGradCheckResult {
+  if (net.layers.some((l) => !(l.W instanceof Float64Array) || (l.b !== null && !(l.b instanceof Float64Array)))) throw new Error('networkGradCheck needs float64 weights');
+  const g = grads(net, frames, count);
+  const bp = new Backprop(net);
+  const n = net.sizes[0];
+  const reluUnits = net.layers.reduce((s, l) => s + (l.relu ? l.outSize : 0), 0);
+  const base = new Uint8Array(reluUnits * count);
+  const probe = new Uint8Array(reluUnits * count);
+  const yUp = new Float64Array(count * n);
+  const yDown = new Float64Array(count * n);
+  // Every frame's output Y, and which ReLU units are on for every frame.
+  const outputsAndPattern = (pattern: Uint8Array, y: Float64Array): void => {
+    let k = 0;
+    for (let t = 0; t < count; t++) {
+      bp.forward(frames, t * n);
+      y.set(bp.out[bp.out.length - 1], t * n);
+      net.layers.forEach((l, li) => {
+        if (l.relu) for (let o = 0; o < l.outSize; o++) pattern[k++] = bp.out[li][o] > 0 ? 1 : 0;
+      });
+    }
+  };
+  outputsAndPattern(base, yUp);
+  const samePattern = (): boolean => probe.every((v, i) => v === base[i]);
+  let skipped = 0;
+  const check = (arr: Vec, analytic: Float64Array): { max: number; checked: number } => {
+    const floor = Math.max(FLOOR, RELATIVE_FLOOR * analytic.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+    let max = 0;
+    let checked = 0;
+    for (let i = 0; i < arr.length; i++) {
+      const keep = arr[i];
+      arr[i] = keep + eps;
+      outputsAndPattern(probe, yUp);
+      let kink = !samePattern();
+      arr[i] = keep - eps;
+      outputsAndPattern(probe, yDown);
+      kink ||= !samePattern();
+      arr[i] = keep;
+      if (kink) { skipped++; continue; }
+      // L(θ+ε) − L(θ−ε) = Σ (Y⁺−X)² − (Y⁻−X)² = Σ (Y⁺−Y⁻)(Y⁺+Y⁻−2X): the same number, without
+      // subtracting two large sums (their rounding would swamp the small gradients of deep layers).
+      let diff = 0;
+      for (let k = 0; k < yUp.length; k++) diff += (yUp[k] - yDown[k]) * (yUp[k] + yDown[k] - 2 * frames[k]);
+      const numeric = diff / (2 * eps);
+      max = Math.max(max, Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), floor));
+      checked++;
+    }
+    return { max, checked };
+  };
+  const layers = net.layers.map((layer, l): LayerCheck => {
+    const before = skipped;
+    const w = check(layer.W, g.gW[l]);
+    const b = layer.b ? check(layer.b, g.gb[l] as Float64Array) : null;
+    return { maxRelErrorW: w.max, maxRelErrorB: b ? b.max : null, checked: w.checked + (b ? b.checked : 0), skippedNearKink: skipped - before };
+  });
+  return {
+    layers,
+    maxRelError: Math.max(...layers.map((c) => Math.max(c.maxRelErrorW, c.maxRelErrorB ?? 0))),
+    checked: layers.reduce((s, c) => s + c.checked, 0),
+    skippedNearKink: skipped,
+  };
 }

@@ -2,18 +2,20 @@ import { Command, Option } from 'commander';
 import { loadWav } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE } from '../../audio/frames.js';
 import { createAutoEncoder, initUniform } from '../../model/autoencoder.js';
-import { gradCheck } from '../../model/gradcheck.js';
+import { gradCheck, networkGradCheck } from '../../model/gradcheck.js';
+import { createNetwork, initNetwork, describeNetwork, type Network } from '../../model/network.js';
+import { addArchitectureOptions, networkSpecFrom, type NetworkFlags } from '../network-options.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { UserError } from '../../errors.js';
+import type { Io } from '../output.js';
 import { makeIo, info } from '../output.js';
 import { fmt } from '../render.js';
-import { positiveInt, positiveNumber, intInRange, seedValue } from '../options.js';
+import { positiveInt, positiveNumber, seedValue } from '../options.js';
 import { samplePath } from './train.js';
 
-interface GradcheckFlags {
+interface GradcheckFlags extends NetworkFlags {
   wav?: string;
   frames: number;
-  hidden: number;
   scale: number;
   seed?: number;
   tolerance: number;
@@ -21,17 +23,19 @@ interface GradcheckFlags {
 }
 
 export function registerGradcheck(program: Command): void {
-  program
+  const cmd = program
     .command('gradcheck')
     .description('compare the hand-derived gradients with central finite differences (float64)')
     .option('--wav <file>', 'audio to take frames from; default: the bundled sample')
     .addOption(new Option('--frames <n>', 'frames to check on: the loudest of each equal part of the file').default(4).argParser(positiveInt))
-    .addOption(new Option('--hidden <n>', 'hidden units').default(10).argParser(intInRange(1, FRAME_SIZE)))
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
     .option('--seed <n>', 'seed for the random weights (default: random; always printed)', seedValue)
     .addOption(new Option('--tolerance <x>', 'largest acceptable relative error').default(1e-6).argParser(positiveNumber))
-    .option('--json', 'print one JSON object instead of text')
+    .option('--json', 'print one JSON object instead of text');
+  // --layers or --bias: the general back-propagation; otherwise the course's formulas for 160 → h → 160.
+  addArchitectureOptions(cmd)
     .action((flags: GradcheckFlags, cmd: Command) => {
+      const spec = networkSpecFrom(flags, cmd);
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       const audio = loadWav(flags.wav ?? samplePath());
       if (audio.conversion && !flags.json) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
@@ -53,23 +57,56 @@ export function registerGradcheck(program: Command): void {
         picked.set(all.data.subarray(best * FRAME_SIZE, (best + 1) * FRAME_SIZE), i * FRAME_SIZE);
       }
       const seed = flags.seed ?? randomSeed();
-      const net = createAutoEncoder(FRAME_SIZE, flags.hidden, 'float64');
+      if (flags.layers !== undefined || flags.bias === true) {
+        checkNetwork(io, flags, createNetwork(spec.sizes, { bias: spec.bias, precision: 'float64' }), seed, picked, count, { path: audio.source.path, indices, available: all.count });
+        return;
+      }
+      const hidden = spec.sizes[1];
+      const net = createAutoEncoder(FRAME_SIZE, hidden, 'float64');
       initUniform(net, new Rng(seed));
       const r = gradCheck(net, picked, count);
       const worst = Math.max(r.maxRelErrorW, r.maxRelErrorV);
       const ok = worst <= flags.tolerance;
       if (flags.json) {
-        io.out.write(JSON.stringify({ source: audio.source.path, frames: indices, hidden: flags.hidden, seed, ...r, tolerance: flags.tolerance, ok }) + '\n');
+        io.out.write(JSON.stringify({ source: audio.source.path, frames: indices, hidden, seed, ...r, tolerance: flags.tolerance, ok }) + '\n');
       } else {
         io.out.write([
           `gradient check: course formulas vs central finite differences (float64, ε = 1e-4)`,
           `source:  ${audio.source.path}, frames ${indices.join(', ')} of ${all.count}`,
-          `network: 160 → ${flags.hidden} → 160, random weights in [−0.1, 0.1], seed ${seed}`,
-          `W: max relative error ${fmt(r.maxRelErrorW)}   (${flags.hidden * FRAME_SIZE} weights${r.skippedNearKink ? `, ${r.skippedNearKink} skipped next to the ReLU kink` : ''})`,
-          `V: max relative error ${fmt(r.maxRelErrorV)}   (${flags.hidden * FRAME_SIZE} weights)`,
+          `network: 160 → ${hidden} → 160, random weights in [−0.1, 0.1], seed ${seed}`,
+          `W: max relative error ${fmt(r.maxRelErrorW)}   (${hidden * FRAME_SIZE} weights${r.skippedNearKink ? `, ${r.skippedNearKink} skipped next to the ReLU kink` : ''})`,
+          `V: max relative error ${fmt(r.maxRelErrorV)}   (${hidden * FRAME_SIZE} weights)`,
           ok ? `OK: both below the tolerance ${fmt(flags.tolerance)}` : `FAILED: above the tolerance ${fmt(flags.tolerance)}`,
         ].join('\n') + '\n');
       }
       if (!ok) throw new UserError(`gradient check failed: max relative error ${fmt(worst)} > tolerance ${fmt(flags.tolerance)} (the hand-derived gradients disagree with finite differences)`);
     });
+}
+
+/** The general back-propagation (backprop.ts) against finite differences, layer by layer. */
+function checkNetwork(io: Io, flags: GradcheckFlags, net: Network, seed: number, picked: Float64Array, count: number, src: { path: string; indices: number[]; available: number }): void {
+  const rng = new Rng(seed);
+  initNetwork(net, rng);
+  // Random biases too (training starts them at 0): a bias the forward pass forgot would then show.
+  for (const l of net.layers) if (l.b) for (let i = 0; i < l.b.length; i++) l.b[i] = rng.uniform(-0.1, 0.1);
+  const r = networkGradCheck(net, picked, count);
+  const ok = r.maxRelError <= flags.tolerance;
+  if (flags.json) {
+    io.out.write(JSON.stringify({ source: src.path, frames: src.indices, sizes: net.sizes, bias: net.layers[0].b !== null, seed, ...r, tolerance: flags.tolerance, ok }) + '\n');
+  } else {
+    const lines = [
+      `gradient check: back-propagation vs central finite differences (float64, ε = 1e-4)`,
+      `source:  ${src.path}, frames ${src.indices.join(', ')} of ${src.available}`,
+      `network: ${describeNetwork(net)}, random weights${net.layers[0].b ? ' and biases' : ''} in [−0.1, 0.1], seed ${seed}`,
+    ];
+    net.layers.forEach((l, i) => {
+      const c = r.layers[i];
+      const b = c.maxRelErrorB === null ? '' : `, b ${fmt(c.maxRelErrorB)}`;
+      const skipped = c.skippedNearKink ? `, ${c.skippedNearKink} skipped next to a ReLU kink` : '';
+      lines.push(`layer ${i + 1} (${l.inSize} → ${l.outSize}): max relative error W ${fmt(c.maxRelErrorW)}${b}   (${c.checked} checked${skipped})`);
+    });
+    lines.push(ok ? `OK: all below the tolerance ${fmt(flags.tolerance)}` : `FAILED: above the tolerance ${fmt(flags.tolerance)}`);
+    io.out.write(lines.join('\n') + '\n');
+  }
+  if (!ok) throw new UserError(`gradient check failed: max relative error ${fmt(r.maxRelError)} > tolerance ${fmt(flags.tolerance)} (back-propagation disagrees with finite differences)`);
 }
