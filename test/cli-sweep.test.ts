@@ -106,6 +106,14 @@ describe('dlaudio sweep (real bin)', () => {
     expect(last).toMatch(/^dlaudio: every learning rate diverged, even the smallest \(lr 0\.5, at epoch 1\): try smaller ones, e\.g\. --lr 0\.005,0\.02,0\.05$/);
   });
 
+  it('takes train\'s network and optimiser options: a deep network with biases, Adam, batches, like train', async () => {
+    const args = ['--layers', '160,24,8,24,160', '--bias', '--optimizer', 'adam', '--batch', '16', '--shuffle', '--epochs', '3', '--seed', '8', '--frames', '120'];
+    const j = await sweepJson(['--lr', '0.001,0.01', ...args]);
+    expect(j.config.sizes).toEqual([160, 24, 8, 24, 160]);
+    for (const run of j.runs) expect(run.finalLoss).toBe(await trainFinal(['--lr', String(run.lr), ...args]));
+    expect(j.runs[0].finalLoss).not.toBe(j.runs[1].finalLoss);
+  });
+
   it('--init: every run starts from the saved model, like train --init', async () => {
     const model = join(dir, 'start.json');
     const save = await runBin(['train', '--epochs', '3', '--seed', '5', '--hidden', '6', '--save', model]);
@@ -115,7 +123,7 @@ describe('dlaudio sweep (real bin)', () => {
     for (const run of j.runs) expect(run.finalLoss).toBe(await trainFinal(['--init', model, '--lr', String(run.lr), '--epochs', '4', '--seed', '9']));
     const clash = await runBin(['sweep', '--init', model, '--hidden', '10']);
     expect(clash.code).toBe(2);
-    expect(clash.stderr.trim().split('\n').at(-1)).toMatch(/the model in .*start\.json is 160 → 6 \(ReLU\) → 160, no biases, not 160 → 10 → 160/);
+    expect(clash.stderr.trim().split('\n').at(-1)).toMatch(/--hidden 10 does not match the model in .*start\.json \(layers 160,6,160\): drop --hidden/);
   });
 
   it.each([
@@ -126,6 +134,8 @@ describe('dlaudio sweep (real bin)', () => {
     [['--lr', '0.01,0.01'], /"0\.01" is already in the list/],
     [['--epochs', '-3'], /--epochs/],
     [['--workers', '0'], /--workers/],
+    [['--momentum', '0.5'], /--momentum 0\.5 only acts with --optimizer momentum/],
+    [['--layers', '160,10'], /--layers/],
   ])('refuses %j with one line and exit code 2', async (args, pattern) => {
     const r = await runBin(['sweep', ...args]);
     expect(r.code).toBe(2);

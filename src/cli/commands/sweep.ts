@@ -11,7 +11,7 @@ import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { fmt } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
 import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
-import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags } from '../network-options.js';
+import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { lrList } from '../lr-list.js';
 import { CountingRng, runJob, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
@@ -53,26 +53,34 @@ export function registerSweep(program: Command): void {
   addNetworkOptions(cmd).action(async (flags: SweepFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
+    const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) }; // usage errors before any work
     const wav = flags.wav ?? samplePath();
     if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
-    process.exitCode = await runSweep(io, loadWav(wav), flags, c);
+    process.exitCode = await runSweep(io, loadWav(wav), flags, c, setup);
   });
 }
 
+/** The network asked for and how it learns (network-options.ts). */
+interface Setup {
+  spec: NetworkSpec;
+  learning: NetworkTrainOptions;
+}
+
 /** The initial weights every run starts from, and how many numbers drawing them took from the seed. */
-function initialNetwork(io: Io, flags: SweepFlags, cmd: Command, seed: number): { net: Network; draws: number; scale: number } {
-  const spec = networkSpecFrom(flags, cmd);
+function initialNetwork(io: Io, flags: SweepFlags, cmd: Command, spec: NetworkSpec, seed: number): { net: Network; draws: number; scale: number } {
   if (flags.init === undefined) {
     const net = createNetwork(spec.sizes, { bias: spec.bias });
     const rng = new CountingRng(seed);
     initNetwork(net, rng);
     return { net, draws: rng.draws, scale: flags.scale };
   }
+  // As in train: --hidden/--layers/--bias given with --init must describe the saved network.
   const saved = loadModel(flags.init);
-  const same = saved.net.sizes.join(',') === spec.sizes.join(',') && hasBias(saved.net) === spec.bias;
-  if (spec.given && !same) {
-    throw new UsageError(`the model in ${flags.init} is ${describeNetwork(saved.net)}, not ${spec.sizes.join(' → ')}${spec.bias ? ' with biases' : ''}: drop --hidden/--layers/--bias or use another model`);
+  if ((flags.layers !== undefined || flags.hidden !== undefined) && spec.sizes.join(',') !== saved.net.sizes.join(',')) {
+    const opt = flags.layers !== undefined ? '--layers' : '--hidden';
+    throw new UsageError(`${opt} ${opt === '--layers' ? spec.sizes.join(',') : flags.hidden} does not match the model in ${flags.init} (layers ${saved.net.sizes.join(',')}): drop ${opt} or use another model`);
   }
+  if (flags.bias === true && !hasBias(saved.net)) throw new UsageError(`--bias does not match the model in ${flags.init} (it has no biases): drop --bias or use another model`);
   let scale = saved.scale;
   if (cmd.getOptionValueSource('scale') === 'cli') {
     scale = flags.scale;
@@ -95,14 +103,17 @@ interface Sweep {
   interrupted: boolean;
 }
 
-async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Command): Promise<number> {
+async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Command, { spec, learning }: Setup): Promise<number> {
   if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
   for (const w of audio.warnings) warn(io, w);
   const seed = flags.seed ?? randomSeed();
-  const { net, draws, scale } = initialNetwork(io, flags, cmd, seed);
-  const options: SharedTrainOptions = { epochs: flags.epochs, shuffle: flags.shuffle === true, ...trainOptionsFrom(flags) };
+  const { net, draws, scale } = initialNetwork(io, flags, cmd, spec, seed);
   const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds }, audio.source.path);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
+  // As in train: a batch larger than the data is the whole data.
+  const batch = Math.min(learning.batch, Math.max(1, frames.count));
+  if (batch < learning.batch) info(io, `--batch ${learning.batch} is more than the ${frames.count} frames: each step uses all ${frames.count} (full-batch gradient descent)`);
+  const options: SharedTrainOptions = { epochs: flags.epochs, shuffle: flags.shuffle === true, batch, optimizer: learning.optimizer };
 
   const lrs = flags.lr;
   const jobs: SweepJob[] = lrs.map((lr, index) => ({ index, lr, net, seed, draws, options }));
