@@ -16,6 +16,7 @@ import { startRecorder, type RecorderEvent, type RecorderSession } from './start
 import { pullFile } from './pull-file.js';
 import { remoteCleanup } from './remote-cleanup.js';
 import { checkRecording } from './check-wav.js';
+import { abortable, withTimeout } from './wait.js';
 
 export interface RecordOptions {
   serial?: string;
@@ -69,12 +70,6 @@ function recorderFailure(e: RecorderEvent, label: DeviceLabel & { model: string 
   return new UserError(`the recorder on ${phone} stopped before finishing${output}: check the USB cable, keep the phone unlocked, then run again`);
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(onTimeout()), ms); })])
-    .finally(() => clearTimeout(timer));
-}
-
 /** Checked before recording: finding out afterwards would waste the take. */
 async function checkWritable(out: string): Promise<void> {
   const dir = dirname(out);
@@ -82,16 +77,6 @@ async function checkWritable(out: string): Promise<void> {
   if (!st?.isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`);
   if ((await stat(out).catch(() => undefined))?.isDirectory()) throw new UserError(`cannot write ${out}: it is a folder; give a file name with --out`);
   await access(dir, constants.W_OK).catch(() => { throw new UserError(`cannot write ${out}: the folder ${dir} is not writable`); });
-}
-
-/** Rejects as soon as Ctrl-C is pressed, whatever `p` is waiting for. */
-function abortable<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  let onAbort: () => void = () => {};
-  return Promise.race([
-    Promise.resolve(p),
-    new Promise<never>((_, reject) => { onAbort = () => reject(signal.reason); signal.addEventListener('abort', onAbort, { once: true }); }),
-  ]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /**

@@ -30,8 +30,13 @@ export function recorderCommand(seconds: number, rate: number, remoteWav: string
     `--seconds ${seconds} --rate ${rate} --out ${shQuote(remoteWav)}`;
 }
 
-export async function startRecorder(device: DeviceClient, seconds: number, rate: number, remoteWav: string): Promise<RecorderSession> {
-  const stream: Duplex = await device.shell(recorderCommand(seconds, rate, remoteWav));
+export function startRecorder(device: DeviceClient, seconds: number, rate: number, remoteWav: string): Promise<RecorderSession> {
+  return startSession(device, recorderCommand(seconds, rate, remoteWav));
+}
+
+/** Runs a contract command line (recording or playing) and follows its PID/READY/DONE/ERROR lines. */
+export async function startSession(device: DeviceClient, command: string): Promise<RecorderSession> {
+  const stream: Duplex = await device.shell(command);
   let pid: number | undefined;
   let resolvePid!: (p: number | undefined) => void;
   const pidKnown = new Promise<number | undefined>((r) => { resolvePid = r; });

@@ -3,7 +3,7 @@
  * transport (CNXN/AUTH/OPEN/OKAY/WRTE/CLSE) that a real adb server attaches to
  * with `adb connect 127.0.0.1:<port>`. It offers `shell:` and `sync:` over a
  * small in-memory file system, and a fake `app_process` that follows the
- * recorder contract.
+ * recorder contract (recording and play mode).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import {
   A_AUTH, A_CLSE, A_CNXN, A_OKAY, A_OPEN, A_WRTE, A_VERSION_SKIP_CHECKSUM, AUTH_RSAPUBLICKEY, AUTH_TOKEN,
   PacketReader, commandName, encodePacket, type Packet,
 } from './packet.js';
-import { runShell, type RecorderBehaviour, type ShellContext, type SimFile, type SimProcess } from './shell.js';
+import { runShell, type PlayerBehaviour, type RecorderBehaviour, type ShellContext, type SimFile, type SimProcess } from './shell.js';
 import { SyncSession } from './sync.js';
 
 export interface SimDeviceOptions {
@@ -20,6 +20,7 @@ export interface SimDeviceOptions {
   /** 'unauthorized': asks for AUTH and never accepts a key; 'offline': never answers CNXN. */
   state?: 'device' | 'unauthorized' | 'offline';
   recorder?: RecorderBehaviour;
+  player?: PlayerBehaviour;
   timeScale?: number;
   dropPullAfterBytes?: number;
 }
@@ -36,6 +37,8 @@ export interface SimDevice {
   shellErrors: string[];
   pushes: string[];
   pulls: string[];
+  /** Every WAV the fake player accepted (its bytes as pushed). */
+  played: Buffer[];
   /** True once a dropPullAfterBytes cut happened (the device then stays unplugged). */
   unplugged(): boolean;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
   const shellErrors: string[] = [];
   const pushes: string[] = [];
   const pulls: string[] = [];
+  const played: Buffer[] = [];
   const product = model.toLowerCase().replace(/[^a-z0-9]+/g, '_');
   const props: Record<string, string> = {
     'ro.product.model': model,
@@ -79,6 +83,8 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
     fs, props, processes, commands, shellErrors,
     nextPid: () => ++pid,
     recorder: opts.recorder ?? 'ok',
+    player: opts.player ?? 'ok',
+    played,
     timeScale: opts.timeScale ?? 1,
     killers: new Map(),
   };
@@ -217,7 +223,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
   return {
     port,
     serial: `127.0.0.1:${port}`,
-    fs, processes, commands, shellErrors, pushes, pulls,
+    fs, processes, commands, shellErrors, pushes, pulls, played,
     unplugged: () => isUnplugged,
     close: () => new Promise<void>((resolve) => {
       for (const kill of ctx.killers.values()) kill();

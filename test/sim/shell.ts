@@ -10,6 +10,8 @@ import { simulatedWav, type SimSignal } from './signal.js';
 export interface SimFile { data: Buffer; mode: number; mtime: number }
 
 export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | `error:${string}`;
+/** 'hang': READY, then nothing until killed; `error:PLAY_ERROR` comes after READY, other errors before. */
+export type PlayerBehaviour = 'ok' | 'hang' | `error:${string}`;
 
 export interface SimProcess {
   pid: number;
@@ -26,6 +28,9 @@ export interface ShellContext {
   processes: SimProcess[];
   nextPid(): number;
   recorder: RecorderBehaviour;
+  player: PlayerBehaviour;
+  /** The bytes of every WAV the fake player accepted, in order. */
+  played: Buffer[];
   /** Multiplies the recorder's waiting time (1 = real time). */
   timeScale: number;
   commands: string[];
@@ -150,7 +155,8 @@ async function runCommand(cmd: string, args: string[], env: Record<string, strin
       return;
     }
     case 'app_process':
-      await fakeRecorder(args, env, pid, out, ctx);
+      if (args[2] === 'play') await fakePlayer(args, env, pid, out, ctx);
+      else await fakeRecorder(args, env, pid, out, ctx);
       return;
     default:
       ctx.shellErrors.push(`unknown command ${cmd}`);
@@ -158,7 +164,7 @@ async function runCommand(cmd: string, args: string[], env: Record<string, strin
   }
 }
 
-const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6 };
+const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6, BAD_FILE: 7, PLAY_ERROR: 8 };
 
 /** Follows the recorder contract (see android/recorder): READY, wait, `<out>.part` renamed to `<out>`, DONE. */
 function fakeRecorder(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
@@ -207,5 +213,79 @@ function fakeRecorder(args: string[], env: Record<string, string>, pid: number, 
       finish(0, `DONE ${(wav.length - 44) / 2}`);
       resolve();
     }, seconds * 1000 * ctx.timeScale);
+  }).finally(() => ctx.killers.delete(pid));
+}
+
+/** Why `wav` is not what the CLI must push (encodeWav16's 44-byte PCM mono 16-bit header), or undefined. */
+function wavProblem(wav: Buffer): string | undefined {
+  if (wav.length < 44 || wav.toString('latin1', 0, 4) !== 'RIFF' || wav.toString('latin1', 8, 16) !== 'WAVEfmt ' || wav.toString('latin1', 36, 40) !== 'data') {
+    return 'not a 44-byte-header RIFF/WAVE file';
+  }
+  const rate = wav.readUInt32LE(24);
+  if (wav.readUInt32LE(4) !== wav.length - 8 || wav.readUInt32LE(16) !== 16 || wav.readUInt16LE(20) !== 1 || wav.readUInt16LE(22) !== 1 ||
+      wav.readUInt32LE(28) !== rate * 2 || wav.readUInt16LE(32) !== 2 || wav.readUInt16LE(34) !== 16) {
+    return 'header is not PCM mono 16-bit';
+  }
+  if (rate < 4000 || rate > 192000) return `sample rate ${rate}`;
+  const data = wav.readUInt32LE(40);
+  if (data !== wav.length - 44 || data === 0 || data % 2 !== 0) return `data size ${data} for ${wav.length - 44} bytes`;
+  return undefined;
+}
+
+/**
+ * The recorder's play mode (docs/recorder.md): `play --in PATH` exactly, the file as the CLI
+ * writes it, then READY, the clip's duration (× timeScale), DONE <samples>. The CLI never has
+ * a reason to send anything else, so other arguments or a malformed file are also shell errors.
+ */
+function fakePlayer(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  const proc: SimProcess = { pid, argv: ['app_process', ...args], env, state: 'running' };
+  ctx.processes.push(proc);
+  const finish = (code: number, line?: string) => {
+    if (line !== undefined) out.write(line + '\n');
+    if (proc.state === 'running') { proc.state = 'exited'; proc.exitCode = code; }
+  };
+  const classpath = env.CLASSPATH;
+  if (!classpath || !ctx.fs.has(classpath) || args[0] !== '/' || args[1] !== 'dlaudio.Recorder') {
+    finish(1, `Exception in thread "main" java.lang.ClassNotFoundException: ${args[1] ?? ''}`);
+    return Promise.resolve();
+  }
+  if (args.length !== 5 || args[3] !== '--in' || !args[4]) {
+    ctx.shellErrors.push(`player arguments not in the contract: ${args.slice(2).join(' ')}`);
+    finish(EXIT_CODES.BAD_ARGS, 'ERROR BAD_ARGS usage: play --in PATH');
+    return Promise.resolve();
+  }
+  if (Number(ctx.props['ro.build.version.sdk']) < 23) {
+    finish(EXIT_CODES.UNSUPPORTED_ANDROID, 'ERROR UNSUPPORTED_ANDROID Android 6 (SDK 23) or newer is needed');
+    return Promise.resolve();
+  }
+  const path = args[4];
+  const file = ctx.fs.get(path);
+  if (!file) {
+    ctx.shellErrors.push(`player started on a missing file ${path}`);
+    finish(EXIT_CODES.BAD_FILE, `ERROR BAD_FILE cannot read ${path}: ${path} (No such file or directory)`);
+    return Promise.resolve();
+  }
+  const problem = wavProblem(file.data);
+  if (problem) {
+    ctx.shellErrors.push(`player given a WAV the CLI should not write (${problem}): ${path}`);
+    finish(EXIT_CODES.BAD_FILE, `ERROR BAD_FILE ${path}: ${problem}`);
+    return Promise.resolve();
+  }
+  ctx.played.push(Buffer.from(file.data));
+  const samples = (file.data.length - 44) / 2;
+  const rate = file.data.readUInt32LE(24);
+  const code = ctx.player.startsWith('error:') ? ctx.player.slice('error:'.length) : undefined;
+  if (code !== undefined && code !== 'PLAY_ERROR') {
+    finish(EXIT_CODES[code] ?? 1, `ERROR ${code} simulated failure`);
+    return Promise.resolve();
+  }
+  out.write('READY\n');
+  return new Promise<void>((resolve) => {
+    ctx.killers.set(pid, () => { clearTimeout(timer); resolve(); });
+    const timer = ctx.player === 'hang' ? undefined : setTimeout(() => {
+      if (code !== undefined) finish(EXIT_CODES[code], `ERROR ${code} simulated failure after ${Math.floor(samples / 2)} of ${samples} samples`);
+      else finish(0, `DONE ${samples}`);
+      resolve();
+    }, (code !== undefined ? 0.5 : 1) * (samples / rate) * 1000 * ctx.timeScale);
   }).finally(() => ctx.killers.delete(pid));
 }

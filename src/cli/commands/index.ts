@@ -4,6 +4,7 @@ import { registerSweep } from './sweep.js';
 import { registerGradcheck } from './gradcheck.js';
 import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
+import { registerPlay } from './play.js';
 import { registerDevices } from './devices.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerCompress } from './compress.js';
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerGradcheck(program);
   registerConvert(program);
   registerRecord(program);
+  registerPlay(program);
   registerDevices(program);
   registerReconstruct(program);
   registerCompress(program);

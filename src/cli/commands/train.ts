@@ -17,6 +17,7 @@ import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { renderLossChart, fmt, fmtInt } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
+import { playReconstruction } from './play.js';
 import { writeHtmlReport, type ConfigValue } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
 import { checkOutputPath, trainQuality } from '../quality.js';
@@ -45,6 +46,7 @@ interface TrainFlags extends DeviceFlags, NetworkFlags {
   json?: boolean;
   report?: string;
   outWav?: string;
+  play?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -64,6 +66,7 @@ export function registerTrain(program: Command): void {
     .option('--log', 'log-scale y axis for the loss curve')
     .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
     .option('--keep <file>', 'with --device: keep the recording in this WAV file')
+    .option('--play', 'with --device: after training, play what the network makes of the recording on the same phone')
     .option('--out-wav <file.wav>', 'after training, write the reconstruction of the frames trained on (16 kHz mono WAV) and print its SNR')
     .option('--report <file.html>', 'also write one self-contained HTML page: loss curve, waveforms, original and reconstruction to listen to, the numbers');
   addDeviceOptions(addNetworkOptions(cmd)).action(async (flags: TrainFlags, c: Command) => {
@@ -71,6 +74,7 @@ export function registerTrain(program: Command): void {
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     if (flags.device !== undefined && flags.wav !== undefined) throw new UsageError('give --wav FILE or --device, not both');
     if (flags.keep !== undefined && flags.device === undefined) throw new UsageError('--keep goes with --device (it keeps the phone recording); with --wav the file is already yours');
+    if (flags.play && flags.device === undefined) throw new UsageError('--play goes with --device: it plays the reconstruction on the phone that recorded (for a file: --out-wav FILE, then `dlaudio play FILE`)');
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
     if (flags.report !== undefined) await checkReportPath(flags.report);
@@ -95,6 +99,7 @@ async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> 
   try {
     const rec = await recordToFile({ serial: serialFrom(flags), seconds, rate: SAMPLE_RATE, out, adbHost: flags.adbHost, adbPort: flags.adbPort, io });
     for (const w of rec.warnings) warn(io, w);
+    flags.device = rec.serial; // --play plays on this same phone
     if (flags.keep !== undefined) info(io, `recording kept in ${flags.keep}`);
     return loadWav(out);
   } finally {
@@ -193,6 +198,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
   if (flags.report !== undefined) await writeTrainReport(io, flags.report, report);
+  if (flags.play && result.stopped === 'done') await playReconstruction(io, net, scale, audio.samples, flags);
 
   if (result.stopped === 'diverged') {
     const last = result.losses[result.losses.length - 1];

@@ -1,0 +1,161 @@
+import type { DeviceClient } from '@devicefarmer/adbkit';
+import { randomBytes } from 'node:crypto';
+import { UserError, EXIT } from '../errors.js';
+import { progress, warn, type Io, type Progress } from '../cli/output.js';
+import { encodeWav16 } from '../audio/wav.js';
+import { connectAdb } from './connect.js';
+import { listDevices } from './list-devices.js';
+import { chooseDevice } from './choose-device.js';
+import { getDeviceInfo, type DeviceInfo } from './device-info.js';
+import { deviceError, type DeviceLabel } from './adb-errors.js';
+import { readRecorderDex } from './recorder-dex.js';
+import { ensureRecorder } from './push-recorder.js';
+import { pushBuffer } from './push-file.js';
+import { startPlayer } from './start-player.js';
+import type { RecorderEvent, RecorderSession } from './start-recorder.js';
+import { remoteCleanup } from './remote-cleanup.js';
+import { abortable, withTimeout } from './wait.js';
+
+export interface PlayOptions {
+  serial?: string;
+  /** 16-bit mono samples. */
+  samples: Int16Array;
+  sampleRate: number;
+  adbHost?: string;
+  adbPort?: number;
+  io: Io;
+}
+
+export interface PlayResult {
+  serial: string;
+  model: string;
+  samples: number;
+  sampleRate: number;
+  seconds: number;
+}
+
+/** AudioTrack.Builder, which the player uses, exists from Android 6 (API 23). */
+export const MIN_PLAY_SDK = 23;
+/** The player refuses larger files (docs/recorder.md). */
+const MAX_WAV_BYTES = 64 * 1024 * 1024;
+/** A JVM start on a slow phone takes a few seconds; past this the player is stuck. */
+const READY_TIMEOUT_MS = 20_000;
+/** After the last sample: the player's own wait for the speaker, and a slow phone. */
+const DONE_GRACE_MS = 20_000;
+
+function unsupportedAndroid(label: DeviceLabel, info: DeviceInfo): UserError {
+  return new UserError(`${label.model ?? label.serial} (${label.serial}) runs Android ${info.release} (API ${Number.isNaN(info.sdk) ? '?' : info.sdk}): ` +
+    'playing from the computer needs Android 6 or newer; copy the WAV to the phone and open it there');
+}
+
+function playerFailure(e: RecorderEvent, label: DeviceLabel & { model: string }, info: DeviceInfo): UserError {
+  const phone = `${label.model} (${label.serial})`;
+  if (e.kind === 'error') {
+    const detail = e.message ? ` (${e.message})` : '';
+    switch (e.code) {
+      case 'UNSUPPORTED_ANDROID': return unsupportedAndroid(label, info);
+      case 'AUDIO_INIT': return new UserError(`${phone} could not open its audio output${detail}: end any call, close apps that hold the audio, then run again`);
+      case 'PLAY_ERROR': return new UserError(`${phone} stopped playing${detail}: run again; if it persists, restart the phone`);
+      case 'BAD_FILE':
+      case 'BAD_ARGS': return new UserError(`the player on ${phone} refused what dlaudio sent${detail}: this is a dlaudio bug, please report it`);
+      default: return new UserError(`the player on ${phone} failed: ${e.code}${detail}`);
+    }
+  }
+  const output = e.kind === 'ended' && e.output ? ` (it said: ${e.output})` : '';
+  return new UserError(`the player on ${phone} stopped before finishing${output}: check the USB cable, then run again`);
+}
+
+export function validatePlayOptions(o: { samples: Int16Array; sampleRate: number }): Buffer {
+  if (!Number.isInteger(o.sampleRate) || o.sampleRate < 4000 || o.sampleRate > 192000) {
+    throw new UserError(`cannot play ${o.sampleRate} Hz audio on a phone (4000 to 192000 Hz)`);
+  }
+  if (o.samples.length === 0) throw new UserError('nothing to play: the sound has no samples');
+  const wav = Buffer.from(encodeWav16(o.samples, o.sampleRate));
+  if (wav.length > MAX_WAV_BYTES) {
+    const minutes = o.samples.length / o.sampleRate / 60;
+    throw new UserError(`too long to play on the phone (${minutes.toFixed(1)} min, at most 64 MiB of audio): cut it first, e.g. \`sox in.wav out.wav trim 0 60\``);
+  }
+  return wav;
+}
+
+/**
+ * Plays 16-bit mono samples on the phone's speaker and returns once the last one was
+ * played. The WAV pushed to the phone is always deleted, also on failure and Ctrl-C
+ * (which kills the player and ends as UserError 130).
+ */
+export async function playOnDevice(opts: PlayOptions): Promise<PlayResult> {
+  const wav = validatePlayOptions(opts);
+  const interrupt = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    // A second Ctrl-C while cleaning up means "just quit".
+    if (++presses > 1) process.exit(EXIT.interrupted);
+    interrupt.abort(new UserError('interrupted: playback was stopped on the phone', EXIT.interrupted));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await playSession(opts, wav, interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal): Promise<PlayResult> {
+  const { io, samples, sampleRate } = opts;
+  const seconds = samples.length / sampleRate;
+  const dex = await readRecorderDex();
+  const { client } = await abortable(connectAdb(opts), signal);
+  const chosen = chooseDevice(await abortable(listDevices(client), signal), { serial: opts.serial });
+  const device: DeviceClient = client.getDevice(chosen.serial);
+  let label: DeviceLabel & { model: string } = { serial: chosen.serial, model: chosen.serial };
+  const info = await abortable(getDeviceInfo(device), signal).catch((e: unknown) => { throw deviceError(e, label, 'reading the phone\'s Android version'); });
+  label = { serial: chosen.serial, model: info.model };
+  if (!(info.sdk >= MIN_PLAY_SDK)) throw unsupportedAndroid(label, info);
+
+  const remoteWav = `/data/local/tmp/dlaudio-play-${randomBytes(6).toString('hex')}.wav`;
+  let fileMayExist = false;
+  let session: RecorderSession | undefined;
+  let playerMayRun = false;
+  let spinner: Progress | undefined;
+  let doing = 'checking the player on the phone';
+  try {
+    if (await abortable(ensureRecorder(device, dex), signal)) io.err.write(`Installed the recorder on ${info.model}\n`);
+    doing = 'copying the sound to the phone';
+    fileMayExist = true;
+    // Not wrapped in abortable: pushBuffer stops the transfer itself before it rejects.
+    await pushBuffer(device, wav, remoteWav, signal);
+    doing = 'starting the player';
+    // Not abortable: once the shell is open the player may run, and only the session can stop it.
+    session = await startPlayer(device, remoteWav);
+    playerMayRun = true;
+    signal.throwIfAborted();
+    const current = session;
+    const first = await abortable(withTimeout(current.ready, READY_TIMEOUT_MS,
+      () => new UserError(`the player on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: run again; if it persists, restart the phone`)), signal);
+    if (first.kind !== 'ready') { playerMayRun = first.kind === 'ended'; throw playerFailure(first, label, info); }
+
+    doing = 'playing';
+    spinner = await progress(io, `Playing ${seconds.toFixed(1)} s on ${info.model}`);
+    const end = await abortable(withTimeout(current.finished, seconds * 1000 + DONE_GRACE_MS,
+      () => new UserError(`the player on ${info.model} did not finish: run again; if it persists, restart the phone`)), signal);
+    if (end.kind !== 'done') { playerMayRun = end.kind === 'ended'; throw playerFailure(end, label, info); }
+    playerMayRun = false;
+    if (end.samples !== samples.length) {
+      throw new UserError(`the player on ${info.model} played ${end.samples} of ${samples.length} samples: this is a dlaudio bug, please report it`);
+    }
+    spinner.succeed(`Played ${seconds.toFixed(1)} s on ${info.model}`);
+    spinner = undefined;
+    session.close();
+    if (!await remoteCleanup(device, undefined, remoteWav)) warn(io, `could not delete ${remoteWav} on the phone (run \`adb shell rm -f ${remoteWav}\`)`);
+    return { serial: chosen.serial, model: info.model, samples: samples.length, sampleRate, seconds };
+  } catch (e) {
+    spinner?.stop();
+    // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it.
+    const pid = session && playerMayRun ? await session.pid(1000) : undefined;
+    session?.close();
+    if (fileMayExist && !await remoteCleanup(device, pid, remoteWav)) {
+      warn(io, `could not reach ${info.model} to remove ${remoteWav} (run \`adb shell rm -f ${remoteWav}\` later)`);
+    }
+    throw deviceError(e, label, doing);
+  }
+}
