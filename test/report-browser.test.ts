@@ -184,7 +184,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     expect(shown.get('snrDb')!.text).toBe(`${j.reconstruction.snrDb.toFixed(2)} dB`);
     expect(shown.get('seed')!.text).toBe('1');
 
-    const config = await train.page.$$eval('#config tr[data-key]', (trs) => trs.map((tr) => [tr.getAttribute('data-key')!, tr.querySelector('td')!.textContent!] as const));
+    const config = await train.page.$$eval('#config [data-key]', (els) => els.map((el) => [el.getAttribute('data-key')!, el.querySelector('dd')!.textContent!] as const));
     expect(config.map(([k]) => k)).toEqual(Object.keys(j.config));
     for (const [k, v] of config) expect(v, k).toBe(configText(j.config[k]!));
   });

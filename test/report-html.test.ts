@@ -142,9 +142,11 @@ describe('HTML report renderer', () => {
   it('config values: lists, objects and null read as text', () => {
     expect(configText([160, 64, 10, 64, 160])).toBe('160, 64, 10, 64, 160');
     expect(configText({ kind: 'adam', beta1: 0.9, extra: null })).toBe('kind: adam, beta1: 0.9, extra: —');
-    const html = renderHtmlReport(data({ config: { layers: [160, 10, 160], optimizer: { kind: 'sgd' } } }));
-    expect(html).toContain('<tr data-key="layers"><th>layers</th><td>160, 10, 160</td></tr>');
-    expect(html).toContain('<td>kind: sgd</td>');
+    const html = renderHtmlReport(data({ config: { layers: [160, 10, 160], optimizer: { kind: 'sgd' } }, layers: [160, 64, 10, 64, 160] }));
+    expect(html).toContain('<div data-key="layers"><dt>layers</dt><dd>160, 10, 160</dd></div>');
+    expect(html).toContain('<dd>kind: sgd</dd>');
+    expect(html).toContain('(160 samples → 10 numbers → 160 samples)');
+    expect(renderHtmlReport(data())).not.toContain('numbers →');
   });
 
   it('nice ticks are round and cover the range', () => {

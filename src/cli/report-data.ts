@@ -56,6 +56,7 @@ export function buildReportData(r: ReportInput): ReportData {
       bitrate: { kbps: codeKbps(codeSize(r.net), CODE_BITS, r.sampleRate, n), bits: CODE_BITS },
       clipped: rec.clipped,
     },
+    layers: r.net.sizes,
     original: rec.original,
     reconstruction: rec.samples,
     sampleRate: r.sampleRate,

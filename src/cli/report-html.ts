@@ -49,6 +49,8 @@ export interface ReportData {
   /** Log-scale y axis for the loss curve. */
   log?: boolean;
   numbers: ReportNumbers;
+  /** The network's layer sizes, input first (160, 10, 160 for the course's). */
+  layers?: readonly number[];
   original: Int16Array;
   reconstruction: Int16Array;
   sampleRate: number;
@@ -80,6 +82,7 @@ ${stoppedNotice(d)}<div class="row">
 <section class="listen"><h2>Listen</h2>
 ${player('original', 'Original', d.original, d.sampleRate)}
 ${player('reconstruction', 'Reconstruction', d.reconstruction, d.sampleRate)}
+<p class="hint">${escapeHtml(listenHint(d))}</p>
 </section>
 <section class="numbers"><h2>Numbers</h2>
 ${numbersTable(d)}
@@ -120,7 +123,10 @@ section{margin-top:22px}
 figure{margin:0 0 12px}figcaption{font-weight:600;margin-bottom:4px}
 .original figcaption{color:var(--accent)}.reconstruction figcaption{color:var(--recon)}
 audio{width:100%;display:block}
-table{border-collapse:collapse;width:100%}#config{width:auto;min-width:50%}
+table{border-collapse:collapse;width:100%}
+#config{columns:2 260px;column-gap:28px;margin:0}#config div{display:flex;gap:12px;break-inside:avoid;padding:4px 8px;border-bottom:1px solid var(--line)}
+#config dt{font-weight:600;flex:0 0 45%}#config dd{margin:0;overflow-wrap:anywhere}
+.hint{color:var(--mute);font-size:13px;margin:12px 0 0}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-weight:600;white-space:nowrap}td.v{font-variant-numeric:tabular-nums;white-space:nowrap}
 td.note{color:var(--mute);font-size:13px}
@@ -144,11 +150,21 @@ function stoppedNotice(d: ReportData): string {
   return '';
 }
 
+/** What the second player is, in the network's own sizes: "160 samples → 10 numbers → 160 samples". */
+function listenHint(d: ReportData): string {
+  const sizes = d.layers;
+  const shape = sizes && sizes.length >= 2 ? ` (${sizes[0]} samples → ${Math.min(...sizes)} numbers → ${sizes[sizes.length - 1]} samples)` : '';
+  return `The reconstruction is every 10 ms frame of the original through the network${shape}, with the code unquantised. What you no longer hear is what the code could not keep.`;
+}
+
 function player(cls: string, label: string, samples: Int16Array, rate: number): string {
   const wav = encodeWav16(samples, rate);
   const b64 = Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength).toString('base64');
   return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="data:audio/wav;base64,${b64}"></audio></figure>`;
 }
+
+/** The typographic minus sign, as in the axis labels. */
+const minus = (v: number): string => String(v).replace('-', '−');
 
 function db(v: number): string {
   if (v === Infinity) return '∞ dB';
@@ -177,7 +193,7 @@ function numbersTable(d: ReportData): string {
     add('pcaLoss', `PCA-${k} ${isBound ? 'bound' : 'reference'}`, n.pca.loss, fmt, note);
   }
   add('snrDb', 'SNR', n.snrDb, db, 'signal power over error power, whole recording');
-  add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${SEG_MIN_DB}…${SEG_MAX_DB} dB)`);
+  add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${minus(SEG_MIN_DB)}…${SEG_MAX_DB} dB)`);
   if (n.bitrate) {
     const { kbps, bits } = n.bitrate;
     add('kbps', 'bit rate', kbps, (v) => `${fmt(v)} kbit/s`, `the code at ${bits} bits a number (as dlaudio compress stores it); the 16-bit WAV: ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
@@ -190,11 +206,12 @@ function numbersTable(d: ReportData): string {
   return `<table id="numbers">\n${body}\n</table>`;
 }
 
+/** Two columns of key/value pairs: the settings are many and short. */
 function configTable(config: Readonly<Record<string, ConfigValue>>): string {
   const body = Object.entries(config)
-    .map(([k, v]) => `<tr data-key="${escapeHtml(k)}"><th>${escapeHtml(k)}</th><td>${escapeHtml(configText(v))}</td></tr>`)
+    .map(([k, v]) => `<div data-key="${escapeHtml(k)}"><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(configText(v))}</dd></div>`)
     .join('\n');
-  return `<table id="config">\n${body}\n</table>`;
+  return `<dl id="config">\n${body}\n</dl>`;
 }
 
 // ---- SVG helpers -------------------------------------------------------------------------------
