@@ -3,12 +3,13 @@ import * as zlib from 'node:zlib';
 import { crc32 } from '../src/util/crc32.js';
 import { readDla, writeDla, dlaSizes, DLA_HEADER_BYTES, type CodeBits, type DlaFile } from '../src/audio/dla.js';
 import { compressSamples, decompressDla, dequantise, encodeFrames, halfSteps, quantise, codeKbps, decodeCodes } from '../src/model/codec.js';
-import { createNetwork, initNetwork, decoderLayers, type Layer, type Network } from '../src/model/network.js';
+import { createNetwork, initNetwork, decoderLayers, type Network } from '../src/model/network.js';
 import { reconstructSamples } from '../src/model/reconstruct.js';
 import { train } from '../src/model/train.js';
 import { Rng } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
 import { sampleInt16, sampleFrames } from './helpers/sample.js';
+import { worstSampleError, diffAgainstBound } from './helpers/codec-bound.js';
 
 const SCALE = 32000;
 
@@ -20,32 +21,6 @@ async function courseModel(): Promise<Network> {
   const { data, count } = sampleFrames();
   await train(net, data, count, rng, { lr: 0.01, epochs: 200, shuffle: false });
   return net;
-}
-
-/**
- * The most a decoded sample can move when each code moves by at most half a step: ReLU is
- * 1-Lipschitz per unit and biases cancel, so |Δout| ≤ |W|·|Δin| layer after layer; ×scale, plus 1
- * for the two roundings to 16-bit.
- */
-function worstSampleError(decoder: readonly Layer[], half: Float64Array, scale: number): Float64Array {
-  let e = Float64Array.from(half);
-  for (const l of decoder) {
-    const next = new Float64Array(l.outSize);
-    for (let o = 0; o < l.outSize; o++) for (let i = 0; i < l.inSize; i++) next[o] += Math.abs(l.W[o * l.inSize + i]) * e[i];
-    e = next;
-  }
-  return e.map((v) => v * scale + 1);
-}
-
-function maxAbsDiffOverBound(a: Int16Array, b: Int16Array, bound: Float64Array): { maxDiff: number; worstRatio: number } {
-  let maxDiff = 0;
-  let worstRatio = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    maxDiff = Math.max(maxDiff, d);
-    worstRatio = Math.max(worstRatio, d / bound[i % bound.length]);
-  }
-  return { maxDiff, worstRatio };
 }
 
 function oneLine(f: () => unknown): string {
@@ -127,7 +102,7 @@ describe('compress → decompress', () => {
         const rec = reconstructSamples(net, SCALE, input);
         expect(decoded.samples.length).toBe(rec.samples.length);
         const bound = worstSampleError(back.decoder, halfSteps(back.maxima, back.codeSize, bits), SCALE);
-        const { maxDiff, worstRatio } = maxAbsDiffOverBound(decoded.samples, rec.samples, bound);
+        const { maxDiff, worstRatio } = diffAgainstBound(decoded.samples, rec.samples, bound);
         expect(worstRatio).toBeLessThanOrEqual(1);
         if (bits === 4) expect(maxDiff).toBeGreaterThan(1); // the quantisation did change something
         if (bits === 16) expect(maxDiff).toBeLessThanOrEqual(2);
@@ -153,7 +128,7 @@ describe('compress → decompress', () => {
     const decoded = decompressDla(back).samples;
     const rec = reconstructSamples(deep, SCALE, input.subarray(0, 160 * 41)).samples;
     const bound = worstSampleError(back.decoder, halfSteps(back.maxima, 6, 8), SCALE);
-    expect(maxAbsDiffOverBound(decoded, rec, bound).worstRatio).toBeLessThanOrEqual(1);
+    expect(diffAgainstBound(decoded, rec, bound).worstRatio).toBeLessThanOrEqual(1);
   });
 });
 
