@@ -115,3 +115,21 @@ for (const [name, s] of rows) {
 }
 const cli = runCli();
 console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (450 frames)`);
+
+// dlaudio sweep: the same 5 learning rates on 1 worker thread, then on 2 (one per core); the
+// sweep's own wall time (start-up excluded) from --json. The sample is small: a second set with
+// 1000 epochs per run shows the scaling once thread start-up no longer dominates.
+function runSweep(workers, epochs) {
+  const runs = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const r = spawnSync(process.execPath, [join(root, 'bin/dlaudio.js'), 'sweep', '--lr', '0.001,0.003,0.01,0.03,0.1', '--epochs', String(epochs), '--seed', '42', '--workers', String(workers), '--json'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`dlaudio sweep failed: ${r.stderr}`);
+    runs.push({ seconds: JSON.parse(r.stdout).wallSeconds, loss: 0 });
+  }
+  return stats(runs);
+}
+for (const epochs of [100, 1000]) {
+  const one = runSweep(1, epochs);
+  const two = runSweep(2, epochs);
+  console.log(`${`dlaudio sweep, 5 lrs × ${epochs} epochs`.padEnd(38)} 1 worker ${one.best.toFixed(3)} s (${one.median.toFixed(3)}), 2 workers ${two.best.toFixed(3)} s (${two.median.toFixed(3)}): ×${(one.best / two.best).toFixed(2)}`);
+}
