@@ -9,6 +9,7 @@ import { worstSampleError, diffAgainstBound } from './helpers/codec-bound.js';
 import { readDla } from '../src/audio/dla.js';
 import { halfSteps } from '../src/model/codec.js';
 import { snr } from '../src/audio/snr.js';
+import { encodeWav16 } from '../src/audio/wav.js';
 
 let dir: string;
 let model: string;
@@ -174,6 +175,19 @@ describe('dlaudio compress / decompress', () => {
     const r = await runBin(['compress', 'fixtures/sample.wav', '--model', model, '-o', join(dir, 'x.dla'), '--range', 'frame']);
     expect(r.code).toBe(2);
     expectNoOutput(dir, 'x.dla');
+  });
+
+  it('decompress --ref with another length warns and compares the common frames', async () => {
+    const short = join(dir, 'short-ref.wav');
+    writeFileSync(short, encodeWav16(original.subarray(0, 100 * 160 + 37), 16000));
+    const r = await runBin(['decompress', join(dir, 's8.dla'), '-o', join(dir, 'ref.wav'), '--ref', short, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*short-ref\.wav has 100 frames and .*s8\.dla 450: comparing the first 100/);
+    const j = JSON.parse(r.stdout);
+    expect(j.comparedFrames).toBe(100);
+    const decoded = readPcm16(join(dir, 'ref.wav'));
+    expect(decoded.length).toBe(450 * 160);
+    expect(j.snrDb).toBeCloseTo(snr(original.subarray(0, 16000), decoded.subarray(0, 16000)).snr, 9);
   });
 
   it('refuses an output folder that is missing, or a folder as output', async () => {
