@@ -10,7 +10,7 @@ import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
 import { fmt } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
-import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
+import { positiveNumber, positiveInt, seedValue } from '../options.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { lrList } from '../lr-list.js';
 import { CountingRng, runJob, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
@@ -43,7 +43,7 @@ export function registerSweep(program: Command): void {
     .option('--frames <n>', 'train on the first N frames only', positiveInt)
     .option('--seconds <s>', 'train on the first S seconds only', positiveNumber)
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
-    .addOption(new Option('--epochs <n>', 'passes over all the frames, for every run').default(100).argParser(nonNegativeInt))
+    .addOption(new Option('--epochs <n>', 'passes over all the frames, for every run').default(100).argParser(positiveInt))
     .option('--shuffle', 'visit the frames in a new random order each epoch (the same orders in every run)')
     .option('--seed <n>', 'seed for the initial weights and the shuffle (default: random; always printed)', seedValue)
     .option('--init <model.json>', 'start every run from a saved model instead of random weights')
