@@ -3,8 +3,9 @@
  * - the committed .dex is exactly what the smali sources build into, and dexdump accepts it;
  * - its real bytecode, translated to JVM bytecode by enjarify, runs on the host JVM against
  *   the android.* stand-ins in test/recorder-stubs (a microphone playing a known waveform,
- *   a settable SDK level, ...), and must follow docs/recorder.md: the WAV, the stdout
- *   lines, the exit statuses, and no file left behind on failure.
+ *   a settable SDK level, a speaker that keeps what it is given, ...), and must follow
+ *   docs/recorder.md: the WAV, the stdout lines, the exit statuses, no file left behind on
+ *   failure; in play mode, the exact samples reaching the track and the wait for the last one.
  * Needs Debian packages libsmali-java (smali), dexdump, enjarify, openjdk-17-jdk-headless.
  */
 import { spawnSync } from 'node:child_process';
