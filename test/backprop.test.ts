@@ -135,7 +135,7 @@ describe('training the course network through back-propagation', () => {
 
   it('batch 1 with SGD is per-sample SGD, and momentum 0 (the unfused path) is SGD', async () => {
     const base = randomNet([160, 12, 5, 12, 160], true, 3);
-    const runs = [];
+    const runs: { r: Awaited<ReturnType<typeof train>>; net: Network }[] = [];
     for (const o of [{}, { batch: 1 }, { batch: 1, optimizer: { kind: 'momentum', momentum: 0 } }] as Partial<TrainOptions>[]) {
       const net = cloneNet(base);
       runs.push({ r: await train(net, data, 100, new Rng(1), opts({ ...o, lr: 0.002, epochs: 5 })), net });
@@ -148,30 +148,40 @@ describe('training the course network through back-propagation', () => {
 });
 
 describe('mini-batches', () => {
-  it('one step of batch B applies the mean gradient of its B frames, losses measured before the step', () => {
-    const net = randomNet([6, 4, 3, 6], true, 21);
-    const frames = randomFrames(new Rng(3), 5, 6);
-    const ref = cloneNet(net);
-    const kernel = new BackpropKernel(net, { batch: 3 });
-    // 5 frames in batches of 3: frames 0–2 then 3–4.
-    const total = kernel.epoch(frames, null, 5, 0.1);
-    const g1 = networkGradients(ref, frames, 3);
-    const lossBefore = g1.loss;
-    ref.layers.forEach((l, i) => {
-      for (let k = 0; k < l.W.length; k++) l.W[k] -= 0.1 * (g1.gW[i][k] / 3);
-      if (l.b) for (let k = 0; k < l.b.length; k++) l.b[k] -= 0.1 * ((g1.gb[i] as Float64Array)[k] / 3);
+  const batchCases: [number[], boolean, number, number][] = [
+    [[6, 4, 3, 6], true, 3, 5],
+    [[6, 4, 3, 6], false, 2, 5],
+    [[8, 5, 3, 5, 8], true, 4, 9],
+    [[7, 9, 7], true, 1, 3],
+    [[5, 6, 6, 6, 6, 5], false, 3, 7],
+  ];
+  for (const [sizes, bias, B, count] of batchCases) {
+    it(`${sizes.join(',')} ${bias ? 'with' : 'without'} biases, batch ${B} of ${count} frames: each step is the mean gradient of its frames`, () => {
+      // The kernel keeps layers by columns; the reference (networkGradients) by rows: two codings checked against each other.
+      const net = randomNet(sizes, bias, sizes.length + B);
+      const frames = randomFrames(new Rng(B), count, sizes[0]);
+      const ref = cloneNet(net);
+      const kernel = new BackpropKernel(net, { batch: B, optimizer: { kind: 'momentum', momentum: 0 } });
+      const total = kernel.epoch(frames, null, count, 0.1);
+      kernel.finish();
+      let expectedTotal = 0;
+      for (let start = 0; start < count; start += B) {
+        const size = Math.min(B, count - start);
+        const g = networkGradients(ref, frames.subarray(start * sizes[0]), size);
+        expectedTotal += g.loss; // measured before this batch's step
+        ref.layers.forEach((l, i) => {
+          for (let k = 0; k < l.W.length; k++) l.W[k] -= 0.1 * (g.gW[i][k] / size);
+          if (l.b) for (let k = 0; k < l.b.length; k++) l.b[k] -= 0.1 * ((g.gb[i] as Float64Array)[k] / size);
+        });
+      }
+      expect(total).toBeCloseTo(expectedTotal, 12);
+      net.layers.forEach((l, i) => {
+        expectSame(l.W, ref.layers[i].W);
+        if (l.b) expectSame(l.b, ref.layers[i].b as Float64Array);
+      });
+      expect(Array.from(net.layers[0].W)).not.toEqual(Array.from(randomNet(sizes, bias, sizes.length + B).layers[0].W));
     });
-    const g2 = networkGradients(ref, frames.subarray(18), 2);
-    ref.layers.forEach((l, i) => {
-      for (let k = 0; k < l.W.length; k++) l.W[k] -= 0.1 * (g2.gW[i][k] / 2);
-      if (l.b) for (let k = 0; k < l.b.length; k++) l.b[k] -= 0.1 * ((g2.gb[i] as Float64Array)[k] / 2);
-    });
-    expect(total).toBeCloseTo(lossBefore + g2.loss, 12);
-    net.layers.forEach((l, i) => {
-      l.W.forEach((v, k) => expect(v).toBeCloseTo(ref.layers[i].W[k], 14));
-      l.b?.forEach((v, k) => expect(v).toBeCloseTo((ref.layers[i].b as Float64Array)[k], 14));
-    });
-  });
+  }
 
   it('a batch of all the frames is full-batch gradient descent: the epoch loss is the mean loss before it', async () => {
     const net = randomNet([8, 5, 8], false, 6);
@@ -210,6 +220,7 @@ describe('optimisers: steps computed by hand', () => {
     const net = tiny();
     const k = new BackpropKernel(net, { optimizer: { kind: 'momentum', momentum: 0.9 } });
     k.epoch(x, null, 1, 0.1);
+    k.finish();
     // v = g; θ −= 0.1·g
     [0.504, -0.248, 1.0075, 1.997].forEach((v, i) => expect(params(net)[i]).toBeCloseTo(v, 15));
     // Second step: g₂ from the course formulas at the new weights; v = 0.9·g₁ + g₂.
@@ -218,6 +229,7 @@ describe('optimisers: steps computed by hand', () => {
     const g1 = [-0.04, -0.02, -0.075, 0.03];
     const expected = params(net).map((p, i) => p - 0.1 * (0.9 * g1[i] + [...g2.dW, ...g2.dV][i]));
     k.epoch(x, null, 1, 0.1);
+    k.finish();
     expected.forEach((v, i) => expect(params(net)[i]).toBeCloseTo(v, 15));
   });
 
@@ -225,6 +237,7 @@ describe('optimisers: steps computed by hand', () => {
     const net = tiny();
     const k = new BackpropKernel(net, { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999 } });
     k.epoch(x, null, 1, 0.1);
+    k.finish();
     // m̂ = g, v̂ = g²: θ −= 0.1·g/(|g| + 1e-8) ≈ θ − 0.1·sign(g)
     [0.6, -0.15, 1.1, 1.9].forEach((v, i) => expect(params(net)[i]).toBeCloseTo(v, 6));
     const ae = { frameSize: 2, hidden: 1, W: Float64Array.from(net.layers[0].W), V: Float64Array.from(net.layers[1].W) };
@@ -237,6 +250,7 @@ describe('optimisers: steps computed by hand', () => {
       return p - (0.1 * (m / (1 - 0.9 ** 2))) / (Math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8);
     });
     k.epoch(x, null, 1, 0.1);
+    k.finish();
     expected.forEach((v, i) => expect(params(net)[i]).toBeCloseTo(v, 14));
   });
 
@@ -248,8 +262,11 @@ describe('optimisers: steps computed by hand', () => {
     const ka = new BackpropKernel(a, spec);
     ka.epoch(frames, null, 2, 0.01);
     ka.epoch(frames, null, 2, 0.01);
+    ka.finish();
     const kb = new BackpropKernel(b, spec);
     kb.epoch(new Float64Array([...frames, ...frames]), null, 4, 0.01);
+    kb.finish();
+    expect(params(a)).not.toEqual(params(tiny()));
     expect(params(a)).toEqual(params(b));
   });
 });

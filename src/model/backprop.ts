@@ -7,9 +7,9 @@
  * Every buffer is allocated once, in the constructor.
  */
 import type { Vec } from './autoencoder.js';
-import type { Network } from './network.js';
+import type { Layer, Network } from './network.js';
 import type { EpochKernel } from './sgd-kernel.js';
-import { layerForward, layerBackward, layerBackwardSgd, layerParams } from './layer.js';
+import { layerForward, layerBackward, layerBackwardSgd, columnForward, columnBackward, columnBackwardSgd, type ColumnLayer } from './layer.js';
 import { makeOptimizer, type Optimizer, type OptimizerSpec } from './optimizer.js';
 
 export interface BackpropOptions {
@@ -69,16 +69,6 @@ export class Backprop {
     }
   }
 
-  /** After forward(): backward and per-sample SGD step in one pass (see layerBackwardSgd). */
-  backwardSgd(frames: Vec, x0: number, lr: number): void {
-    const { layers } = this.net;
-    const { out, gOut } = this;
-    for (let l = layers.length - 1; l >= 0; l--) {
-      const below = l > 0;
-      layerBackwardSgd(layers[l], below ? out[l - 1] : frames, below ? 0 : x0, out[l], gOut[l], below ? gOut[l - 1] : null, lr);
-    }
-  }
-
   zeroGradients(): void {
     for (const g of this.grads.gW) g.fill(0);
     for (const g of this.grads.gb) g?.fill(0);
@@ -101,52 +91,104 @@ export function networkGradients(net: Network, frames: Vec, count: number): Netw
  * Trains any network: frames in the given order, B at a time; each step applies the optimiser to the
  * mean gradient of its B frames, all computed with the weights before that step. The last batch of
  * an epoch may be smaller (its own mean). Batch 1 with SGD is the course's per-sample SGD.
+ *
+ * Same passes as Backprop, but every layer after the first is kept by columns while training
+ * (layer.ts, ColumnLayer) so that ReLU units that are off cost nothing; finish() writes the
+ * weights back into the network's row layout.
  */
 export class BackpropKernel implements EpochKernel {
-  private readonly bp: Backprop;
+  private readonly first: Layer;
+  private readonly cols: ColumnLayer[];
+  private readonly out: Float64Array[];
+  private readonly gOut: Float64Array[];
+  private readonly gW0: Float64Array;
+  private readonly gWt: Float64Array[];
+  private readonly gb: (Float64Array | null)[];
   private readonly batch: number;
   private readonly fusedSgd: boolean;
   private readonly params: Vec[];
   private readonly gradList: Float64Array[];
   private readonly optimizer: Optimizer;
 
-  constructor(net: Network, opts: BackpropOptions = {}) {
+  constructor(private readonly net: Network, opts: BackpropOptions = {}) {
     const spec = opts.optimizer ?? { kind: 'sgd' };
     this.batch = opts.batch ?? 1;
     if (!Number.isInteger(this.batch) || this.batch < 1) throw new RangeError(`batch must be a whole number ≥ 1, got ${this.batch}`);
-    this.bp = new Backprop(net);
     this.fusedSgd = this.batch === 1 && spec.kind === 'sgd';
-    this.params = net.layers.flatMap(layerParams);
-    const { gW, gb } = this.bp.grads;
-    this.gradList = net.layers.flatMap((l, i) => (l.b ? [gW[i], gb[i] as Float64Array] : [gW[i]]));
+    const [first, ...rest] = net.layers;
+    this.first = first;
+    this.cols = rest.map((l) => {
+      const Wt = l.W instanceof Float32Array ? new Float32Array(l.W.length) : new Float64Array(l.W.length);
+      for (let o = 0; o < l.outSize; o++) for (let i = 0; i < l.inSize; i++) Wt[i * l.outSize + o] = l.W[o * l.inSize + i];
+      return { inSize: l.inSize, outSize: l.outSize, Wt, b: l.b, relu: l.relu };
+    });
+    this.out = net.layers.map((l) => new Float64Array(l.outSize));
+    this.gOut = net.layers.map((l) => new Float64Array(l.outSize));
+    this.gW0 = new Float64Array(first.W.length);
+    this.gWt = this.cols.map((c) => new Float64Array(c.Wt.length));
+    this.gb = net.layers.map((l) => (l.b ? new Float64Array(l.b.length) : null));
+    // Optimiser order: each layer's W (rows for the first, columns after), then its b.
+    this.params = [];
+    this.gradList = [];
+    net.layers.forEach((l, i) => {
+      this.params.push(i === 0 ? first.W : this.cols[i - 1].Wt);
+      this.gradList.push(i === 0 ? this.gW0 : this.gWt[i - 1]);
+      if (l.b) {
+        this.params.push(l.b);
+        this.gradList.push(this.gb[i] as Float64Array);
+      }
+    });
     this.optimizer = makeOptimizer(spec, this.params.map((p) => p.length));
   }
 
+  /** L = Σ(Y−X)² of the frame at x0; leaves ∂L/∂Y = 2(Y−X) in the last gOut. */
+  private forward(frames: Vec, x0: number): number {
+    const { out, gOut, cols } = this;
+    layerForward(this.first, frames, x0, out[0]);
+    for (let l = 0; l < cols.length; l++) columnForward(cols[l], out[l], out[l + 1]);
+    const y = out[cols.length];
+    const dy = gOut[cols.length];
+    let loss = 0;
+    for (let i = 0; i < y.length; i++) {
+      const e = y[i] - frames[x0 + i];
+      loss += e * e;
+      dy[i] = 2 * e;
+    }
+    return loss;
+  }
+
   epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
-    const n = this.bp.net.sizes[0];
-    const bp = this.bp;
+    const n = this.net.sizes[0];
+    const { out, gOut, cols } = this;
     let total = 0;
     if (this.fusedSgd) {
       for (let t = 0; t < count; t++) {
         const x0 = (order === null ? t : order[t]) * n;
-        total += bp.forward(frames, x0);
-        bp.backwardSgd(frames, x0, lr);
+        total += this.forward(frames, x0);
+        for (let l = cols.length - 1; l >= 0; l--) columnBackwardSgd(cols[l], out[l], out[l + 1], gOut[l + 1], gOut[l], lr);
+        layerBackwardSgd(this.first, frames, x0, out[0], gOut[0], lr);
       }
       return total;
     }
     for (let start = 0; start < count; start += this.batch) {
       const end = Math.min(start + this.batch, count);
-      bp.zeroGradients();
+      for (const g of this.gradList) g.fill(0);
       for (let t = start; t < end; t++) {
         const x0 = (order === null ? t : order[t]) * n;
-        total += bp.forward(frames, x0);
-        bp.backward(frames, x0);
+        total += this.forward(frames, x0);
+        for (let l = cols.length - 1; l >= 0; l--) columnBackward(cols[l], out[l], out[l + 1], gOut[l + 1], gOut[l], this.gWt[l], this.gb[l + 1]);
+        layerBackward(this.first, frames, x0, out[0], gOut[0], null, this.gW0, this.gb[0]);
       }
       this.optimizer.step(this.params, this.gradList, lr, 1 / (end - start));
     }
     return total;
   }
 
-  /** The weights are trained in place: nothing to copy back. */
-  finish(): void {}
+  /** Writes the column-stored weights back into the network (biases are shared, already there). */
+  finish(): void {
+    this.net.layers.slice(1).forEach((l, k) => {
+      const Wt = this.cols[k].Wt;
+      for (let o = 0; o < l.outSize; o++) for (let i = 0; i < l.inSize; i++) l.W[o * l.inSize + i] = Wt[i * l.outSize + o];
+    });
+  }
 }
