@@ -76,7 +76,7 @@ describe('dlaudio reconstruct', () => {
     const out = join(dir, 'recon.wav');
     const r = await runBin(['reconstruct', '--model', model, '--wav', 'fixtures/sample.wav', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    for (const re of [/^SNR: +-?[\d.]+ dB +segmental -?[\d.]+ dB$/m, /^clipped: +0 samples$/m, /^PCA-10 bound: +[\d.]+ dB/m, /^µ-law 8-bit: +[\d.]+ dB .*128 kbit\/s/m, /^loss: .*PCA-10 bound: [\d.]+ — yours/m]) {
+    for (const re of [/^SNR: +-?[\d.]+ dB +segmental -?[\d.]+ dB$/m, /^clipped: +0 samples$/m, /^PCA-10 bound: +[\d.]+ dB/m, /^µ-law 8-bit: +[\d.]+ dB .*\(64 kbit\/s, G\.711 as on the telephone/m, /^µ-law 16 kHz: +[\d.]+ dB .*128 kbit\/s/m, /^loss: .*PCA-10 bound: [\d.]+ — yours/m]) {
       expect(r.stdout).toMatch(re);
     }
     const header = readFileSync(out).subarray(0, 44);
@@ -96,6 +96,10 @@ describe('dlaudio reconstruct', () => {
     expect(j.pca.loss).toBeCloseTo(trainJson.pca.loss, 12);
     expect(j.mulaw.kbps).toBe(128);
     expect(j.mulaw.snrDb).toBeGreaterThan(30);
+    // At 8 kHz everything above 4 kHz is gone: far below 16 kHz µ-law, still above the 10-number code.
+    expect(j.mulawTelephone.kbps).toBe(64);
+    expect(j.mulawTelephone.snrDb).toBeLessThan(j.mulaw.snrDb - 10);
+    expect(j.mulawTelephone.snrDb).toBeGreaterThan(j.snrDb);
     expect(j.loss).toBeCloseTo(trainJson.modelLoss, 6);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wavefile from 'wavefile';
 import { snr, SEG_MAX_DB, SEG_MIN_DB } from '../src/audio/snr.js';
-import { mulawDecode, mulawDecodeSample, mulawEncode, mulawEncodeSample, mulawRoundTrip } from '../src/audio/mulaw.js';
+import { mulawDecode, mulawDecodeSample, mulawEncode, mulawEncodeSample, mulawRoundTrip, telephoneRoundTrip } from '../src/audio/mulaw.js';
 import { createNetwork } from '../src/model/network.js';
 import { reconstructSamples } from '../src/model/reconstruct.js';
 import { sine16 } from './helpers/audio-wav-builder.js';
@@ -128,5 +128,35 @@ describe('G.711 µ-law', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('as on the telephone (8 kHz, 64 kbit/s)', () => {
+    it('keeps a 1 kHz tone, removes a 6 kHz one, and returns the input\'s length', () => {
+      const low = sine16(16000, 1000, 16000, 8000);
+      const high = sine16(16000, 6000, 16000, 8000);
+      const lowBack = telephoneRoundTrip(low, 16000);
+      expect(lowBack.length).toBe(low.length);
+      // µ-law alone gives ~38 dB on a loud tone; the resampling filters must not cost much of it.
+      expect(snr(low, lowBack).snr).toBeGreaterThan(30);
+      const highBack = telephoneRoundTrip(high, 16000);
+      let energy = 0;
+      for (const v of highBack) energy += v * v;
+      // Above the 4 kHz Nyquist frequency of 8 kHz: nothing audible survives (below −40 dB).
+      expect(10 * Math.log10(energy / high.reduce((a, v) => a + v * v, 0))).toBeLessThan(-40);
+    });
+
+    it.skipIf(skipWithoutSox)(`is within 1 dB of sox's 8 kHz µ-law round trip on the sample${skipWithoutSox ? ` (${SOX_SKIP_REASON})` : ''}`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dlaudio-tel-'));
+      try {
+        sox('-D', SAMPLE, '-r', '8000', '-e', 'mu-law', '-b', '8', join(dir, 'tel.wav'));
+        sox('-D', join(dir, 'tel.wav'), '-r', '16000', '-e', 'signed-integer', '-b', '16', join(dir, 'back.wav'));
+        const x = sampleInt16();
+        const theirs = readPcm16(join(dir, 'back.wav'));
+        expect(theirs.length).toBe(x.length);
+        expect(Math.abs(snr(x, telephoneRoundTrip(x, 16000)).snr - snr(x, theirs).snr)).toBeLessThan(1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -3,27 +3,32 @@ import wavefile from 'wavefile';
 export const TARGET_RATE = 16000;
 const INT32_SCALE = 2 ** 31;
 
+/** One channel to 16 kHz (see `resample`). */
+export function resampleTo16k(samples: Float64Array, rate: number): Float64Array {
+  return resample(samples, rate, TARGET_RATE);
+}
+
 /**
- * Band-limited resampling of one channel to 16 kHz with wavefile: a 16-stage
+ * Band-limited resampling of one channel from `rate` to `target` Hz with wavefile: a 16-stage
  * Butterworth low-pass run forwards and backwards (zero phase) at the lower of
  * the two Nyquist frequencies, and windowed-sinc interpolation. Downsampling
  * from 48 kHz: flat to 7.5 kHz, −18 dB at 8.2 kHz, −81 dB at 9 kHz.
  *
- * Output length is round(n × 16000 / rate), as sox gives.
+ * Output length is round(n × target / rate), as sox gives.
  */
-export function resampleTo16k(samples: Float64Array, rate: number): Float64Array {
-  if (rate === TARGET_RATE) return samples;
+export function resample(samples: Float64Array, rate: number, target: number): Float64Array {
+  if (rate === target) return samples;
   const n = samples.length;
-  const outLen = Math.round((n * TARGET_RATE) / rate);
-  const g = gcd(rate, TARGET_RATE);
+  const outLen = Math.round((n * target) / rate);
+  const g = gcd(rate, target);
   const inStep = rate / g;
-  const outStep = TARGET_RATE / g;
+  const outStep = target / g;
 
   // wavefile maps output sample t to input position t × (inputLength − 1) / outputLength,
   // which stretches the signal by one input sample over the file (at the end of an
   // 8 kHz file a 1 kHz tone is an eighth of a cycle late: about 20 dB SNR against sox).
   // With an input of inStep·j + 1 samples and an output of outStep·j samples that
-  // ratio is exactly rate / 16000, so we zero-pad the input to that length and ask
+  // ratio is exactly rate / target, so we zero-pad the input to that length and ask
   // for a (fractional) target rate that yields that output length.
   let j = Math.max(1, Math.ceil((n - 1) / inStep));
   if (outStep * j < outLen) j++;
@@ -35,11 +40,11 @@ export function resampleTo16k(samples: Float64Array, rate: number): Float64Array
   for (let i = 0; i < n; i++) padded[i] = samples[i]! * INT32_SCALE;
   const wantOut = outStep * j;
   // +0.5 keeps floor(paddedLen × target / rate) on wantOut despite rounding.
-  const target = (rate * (wantOut + 0.5)) / paddedLen;
+  const asked = (rate * (wantOut + 0.5)) / paddedLen;
 
   const wav = new wavefile.WaveFile();
   wav.fromScratch(1, rate, '32', padded);
-  wav.toSampleRate(target, { method: 'sinc', LPF: true, LPFType: 'IIR', sincFilterSize: SINC_HALF_WIDTH, sincWindow: blackman });
+  wav.toSampleRate(asked, { method: 'sinc', LPF: true, LPFType: 'IIR', sincFilterSize: SINC_HALF_WIDTH, sincWindow: blackman });
   const out = wav.getSamples(false, Float64Array);
   if (out.length !== wantOut) {
     // Guards the assumption above; a wavefile upgrade that changes it must not go unnoticed.

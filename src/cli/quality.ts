@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { encodeWav16 } from '../audio/wav.js';
 import { snr, type Snr } from '../audio/snr.js';
-import { mulawKbps, mulawRoundTrip } from '../audio/mulaw.js';
+import { mulawKbps, mulawRoundTrip, telephoneRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
 import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
 import { networkMeanLoss, type Network } from '../model/network.js';
@@ -33,6 +33,8 @@ export function snrJson(s: Snr): { snrDb: number | null; segmentalSnrDb: number 
 
 export interface Reference {
   mulaw: { kbps: number; snr: Snr };
+  /** µ-law as the telephone does it: 8 kHz, 64 kbit/s. */
+  telephone: { kbps: number; snr: Snr };
   pca: { ref: PcaReference; snr: Snr; clipped: number };
 }
 
@@ -43,6 +45,7 @@ export function references(original: Int16Array, scale: number, sampleRate: numb
   const p = pcaReconstructSamples(ref.pca, ref.k, scale, original);
   return {
     mulaw: { kbps: mulawKbps(sampleRate), snr: snr(original, mulawRoundTrip(original)) },
+    telephone: { kbps: mulawKbps(TELEPHONE_RATE), snr: snr(original, telephoneRoundTrip(original, sampleRate)) },
     pca: { ref, snr: snr(original, p.samples), clipped: p.clipped },
   };
 }
@@ -74,13 +77,15 @@ export function referenceLines(r: Reference, label: (s: string) => string): stri
   const ref = r.pca.ref;
   return [
     `${label(pcaName(ref) + ':')}${fmtDb(r.pca.snr.snr)}   segmental ${fmtDb(r.pca.snr.segmental)}   (loss ${fmt(ref.loss)}; unquantised ${ref.k}-number linear code${ref.isBound ? ', the best one' : ''})`,
-    `${label('µ-law 8-bit:')}${fmtDb(r.mulaw.snr.snr)}   segmental ${fmtDb(r.mulaw.snr.segmental)}   (${fmt(r.mulaw.kbps)} kbit/s, G.711 at 16 kHz)`,
+    `${label('µ-law 8-bit:')}${fmtDb(r.telephone.snr.snr)}   segmental ${fmtDb(r.telephone.snr.segmental)}   (${fmt(r.telephone.kbps)} kbit/s, G.711 as on the telephone: 8 kHz, nothing above 4 kHz)`,
+    `${label('µ-law 16 kHz:')}${fmtDb(r.mulaw.snr.snr)}   segmental ${fmtDb(r.mulaw.snr.segmental)}   (${fmt(r.mulaw.kbps)} kbit/s, G.711 on every one of our samples)`,
   ];
 }
 
 export function referencesJson(r: Reference, modelLoss?: number): Record<string, unknown> {
   return {
     mulaw: { kbps: r.mulaw.kbps, ...snrJson(r.mulaw.snr) },
+    mulawTelephone: { kbps: r.telephone.kbps, sampleRate: TELEPHONE_RATE, ...snrJson(r.telephone.snr) },
     pca: { ...pcaJson(r.pca.ref, modelLoss), ...snrJson(r.pca.snr), clipped: r.pca.clipped },
   };
 }
