@@ -1,7 +1,8 @@
 // `npm run bench`: the course workload — 500 frames × 200 epochs of per-sample SGD,
-// 160 → 10 → 160, lr 0.01, float32 weights — in dlaudio's WebAssembly and TypeScript kernels
-// and, where gcc exists, in the C reference (bench/reference.c, -O3 -march=native), all from the
-// same initial weights; then the wall time of a whole `dlaudio train` run, Node start-up included.
+// 160 → 10 → 160, lr 0.01, float32 weights — in dlaudio's WebAssembly and TypeScript kernels, the
+// general back-propagation and, where gcc exists, in the C reference (bench/reference.c, -O3
+// -march=native), all from the same initial weights; deeper networks and --batch 32; then the
+// wall time of a whole `dlaudio train` run, Node start-up included.
 // Usage: npm run bench [-- --repeats 5]      (npm run build first; `npm test` and `npm install` do)
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,8 @@ import { createAutoEncoder, initUniform } from '../dist/model/autoencoder.js';
 import { Rng } from '../dist/model/rng.js';
 import { SgdKernel } from '../dist/model/sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from '../dist/model/wasm-kernel.js';
+import { BackpropKernel } from '../dist/model/backprop.js';
+import { createNetwork, initNetwork, fromAutoEncoder } from '../dist/model/network.js';
 
 const N = 160;
 const H = 10;
@@ -106,6 +109,9 @@ if (wasmKernelAvailable()) {
 }
 runKernel((net) => new SgdKernel(net), frames); // warm-up: let the JIT tier up
 rows.push(['dlaudio, TypeScript kernel', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new SgdKernel(net), frames)))]);
+// The same network and workload through the general back-propagation (what --layers/--batch/--optimizer use).
+runKernel((net) => new BackpropKernel(fromAutoEncoder(net)), frames);
+rows.push(['dlaudio, general back-propagation', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new BackpropKernel(fromAutoEncoder(net)), frames)))]);
 const c = runC(frames);
 if ('skipped' in c) console.log(`C reference: skipped (${c.skipped})`);
 else rows.push(['C reference, gcc -O3 -march=native', c]);
@@ -113,6 +119,32 @@ for (const [name, s] of rows) {
   const ratio = 'skipped' in c ? '' : `  ${(c.best / s.best).toFixed(2)}× C's speed`;
   console.log(`${name.padEnd(38)} ${s.best.toFixed(3)} s (${s.median.toFixed(3)})  ${rate(s.best).padStart(10)} steps/s${ratio}  final loss ${s.loss.toPrecision(6)}`);
 }
+
+// Deeper networks and mini-batches (general back-propagation only): 500 frames × 20 epochs each.
+function runDeep(sizes, batch) {
+  const DEEP_EPOCHS = 20;
+  const once = () => {
+    const net = createNetwork(sizes);
+    initNetwork(net, new Rng(SEED));
+    const kernel = new BackpropKernel(net, { batch });
+    const t0 = performance.now();
+    let loss = 0;
+    for (let e = 0; e < DEEP_EPOCHS; e++) loss = kernel.epoch(frames, null, FRAMES, LR) / FRAMES;
+    kernel.finish();
+    return { seconds: (performance.now() - t0) / 1000, loss };
+  };
+  once(); // warm-up
+  const s = stats(Array.from({ length: REPEATS }, once));
+  return { ...s, rate: Math.round((FRAMES * DEEP_EPOCHS) / s.best) };
+}
+console.log(`deeper networks, general back-propagation, SGD lr ${LR}: ${FRAMES} frames × 20 epochs; best of ${REPEATS}`);
+for (const sizes of [[160, 10, 160], [160, 64, 10, 64, 160]]) {
+  for (const batch of [1, 32]) {
+    const d = runDeep(sizes, batch);
+    console.log(`${`${sizes.join(',')}, ${batch === 1 ? 'per-sample' : `--batch ${batch}`}`.padEnd(38)} ${d.rate.toLocaleString('en-US').padStart(10)} steps/s  final loss ${d.loss.toPrecision(6)}`);
+  }
+}
+
 const cli = runCli();
 console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (450 frames)`);
 
