@@ -67,6 +67,16 @@ describe('back-propagation against finite differences', () => {
     expect(r.maxRelError).toBeLessThan(1e-6);
   });
 
+  it('a big network can be checked on an evenly spread sample of its parameters', () => {
+    const net = randomNet([8, 20, 8], true, 9);
+    const frames = randomFrames(new Rng(2), 3, 8);
+    const r = networkGradCheck(net, frames, 3, 1e-4, undefined, 100);
+    expect(r.layers.map((c) => c.stride)).toEqual([4, 4]); // 348 parameters, at most 100 checks
+    expect(r.layers.map((c) => c.parameters)).toEqual([180, 168]);
+    expect(r.checked + r.skippedNearKink).toBe(40 + 5 + 40 + 2); // W 160 → 40, b 20 → 5, W 160 → 40, b 8 → 2
+    expect(r.maxRelError).toBeLessThan(1e-6);
+  });
+
   it('fails when one layer\'s gradient is wrong (so it can fail)', () => {
     const net = randomNet([8, 5, 3, 5, 8], true, 4);
     const frames = randomFrames(new Rng(5), 3, 8);

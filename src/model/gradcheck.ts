@@ -82,6 +82,10 @@ export interface LayerCheck {
   checked: number;
   /** Parameters whose ±ε nudge switched some ReLU unit on or off for some frame (the kink). */
   skippedNearKink: number;
+  /** The layer's parameters (W and b); fewer are tried than this when maxChecks asked for a sample. */
+  parameters: number;
+  /** Every stride-th parameter of each array was tried (1: all of them). */
+  stride: number;
 }
 
 export interface NetworkGradCheckResult {
@@ -98,7 +102,7 @@ export type NetworkGradientFn = (net: Network, frames: Float64Array, count: numb
  * without biases, all in float64. A parameter is skipped when θ ± ε changes which ReLU units are on
  * for any frame: L is not differentiable across that kink, so the difference quotient says nothing.
  */
-export function networkGradCheck(net: Network, frames: Float64Array, count: number, eps = 1e-4, grads: NetworkGradientFn = networkGradients): NetworkGradCheckResult {
+export function networkGradCheck(net: Network, frames: Float64Array, count: number, eps = 1e-4, grads: NetworkGradientFn = networkGradients, maxChecks = Infinity): NetworkGradCheckResult {
   if (net.layers.some((l) => !(l.W instanceof Float64Array) || (l.b !== null && !(l.b instanceof Float64Array)))) throw new Error('networkGradCheck needs float64 weights');
   const g = grads(net, frames, count);
   const bp = new Backprop(net);
@@ -122,11 +126,15 @@ export function networkGradCheck(net: Network, frames: Float64Array, count: numb
   outputsAndPattern(base, yUp);
   const samePattern = (): boolean => probe.every((v, i) => v === base[i]);
   let skipped = 0;
+  // Each check costs two passes over all the frames: a big network gets an evenly spread sample,
+  // the same share of every array.
+  const total = net.layers.reduce((t, l) => t + l.W.length + (l.b ? l.b.length : 0), 0);
+  const stride = Math.max(1, Math.ceil(total / maxChecks));
   const check = (arr: Vec, analytic: Float64Array): { max: number; checked: number } => {
     const floor = Math.max(FLOOR, RELATIVE_FLOOR * analytic.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
     let max = 0;
     let checked = 0;
-    for (let i = 0; i < arr.length; i++) {
+    for (let i = 0; i < arr.length; i += stride) {
       const keep = arr[i];
       arr[i] = keep + eps;
       outputsAndPattern(probe, yUp);
@@ -150,7 +158,8 @@ export function networkGradCheck(net: Network, frames: Float64Array, count: numb
     const before = skipped;
     const w = check(layer.W, g.gW[l]);
     const b = layer.b ? check(layer.b, g.gb[l] as Float64Array) : null;
-    return { maxRelErrorW: w.max, maxRelErrorB: b ? b.max : null, checked: w.checked + (b ? b.checked : 0), skippedNearKink: skipped - before };
+    const parameters = layer.W.length + (layer.b ? layer.b.length : 0);
+    return { maxRelErrorW: w.max, maxRelErrorB: b ? b.max : null, checked: w.checked + (b ? b.checked : 0), skippedNearKink: skipped - before, parameters, stride };
   });
   return {
     layers,
