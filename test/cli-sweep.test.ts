@@ -133,7 +133,7 @@ describe('dlaudio sweep (real bin)', () => {
     [['--lr', '-1'], /"-1" is not greater than 0/],
     [['--lr', '0.01,0.01'], /"0\.01" is already in the list/],
     [['--epochs', '-3'], /--epochs/],
-    [['--epochs', '0'], /--epochs <n>' argument '0' is invalid\. expected a whole number of at least 1/],
+    [['--epochs', '0'], /^dlaudio: --epochs 0 is invalid: expected a whole number of at least 1\. \(dlaudio sweep --help lists the options\)$/],
     [['--workers', '0'], /--workers/],
     [['--momentum', '0.5'], /--momentum 0\.5 only acts with --optimizer momentum/],
     [['--layers', '160,10'], /--layers/],

@@ -150,13 +150,19 @@ json.dump({"format": "dlaudio-autoencoder", "version": 1, "frameSize": 160, "hid
     [['--frames', '3', '--seconds', '1'], 2, /--frames or --seconds/],
     [['--init', 'no-model.json'], 1, /model file not found: no-model\.json/],
     [['--init', 'package.json'], 1, /not a valid dlaudio model: "format"/],
-    [['--bogus'], 2, /unknown option '--bogus'/],
+    [['--bogus'], 2, /^dlaudio: unknown option '--bogus' \(dlaudio train --help lists the options\)$/],
+    [['--lr', 'abc'], 2, /^dlaudio: --lr abc is invalid: .*\(dlaudio train --help lists the options\)$/],
   ])('refuses %j with one line and exit code %i', async (args, code, pattern) => {
     const r = await runBin(['train', ...args]);
     expect(r.code).toBe(code);
-    expect(r.stderr).toMatch(pattern);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expectOneLine(r.stderr, pattern);
     expect(r.stdout).toBe('');
+  });
+
+  it('an unknown command is one line too, with commander\'s suggestion', async () => {
+    const r = await runBin(['trian']);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /^dlaudio: unknown command 'trian' \(Did you mean train\?\) \(dlaudio --help lists the commands\)$/);
   });
 
   it('refuses --hidden that contradicts --init, and non-finite weights', async () => {

@@ -12,11 +12,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Deep learning par la pratique: train the course\'s audio auto-encoder on your voice')
     .version(packageVersion(), '-V, --version', 'print the dlaudio version')
     .addOption(new Option('-v, --verbose', 'show details (stack traces, adb traffic) on errors'))
-    .showHelpAfterError('(run `dlaudio --help` for usage)')
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       writeOut: (s) => process.stdout.write(s),
+      outputError: (s, write) => write(oneLineUsageError(s, argv, program.commands.map((c) => c.name()))),
     });
   registerCommands(program);
 
@@ -47,6 +47,21 @@ function reportError(e: unknown, verbose: boolean): number {
   process.stderr.write(`dlaudio: unexpected error: ${msg} (run again with --verbose for details, and please report it)\n`);
   if (showStack && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
   return EXIT.failure;
+}
+
+/**
+ * commander's "error: option '--batch <B>' argument '0' is invalid. expected …" becomes one line in
+ * the same form as every other error, ending with where the options are listed.
+ */
+function oneLineUsageError(text: string, argv: readonly string[], commands: readonly string[]): string {
+  const message = text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/^option '(-[^ ']+)[^']*' argument '(.*)' is invalid\. /, (_, flag: string, value: string) => `${flag} ${value} is invalid: `);
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  const help = command !== undefined && commands.includes(command) ? `dlaudio ${command} --help lists the options` : 'dlaudio --help lists the commands';
+  return `dlaudio: ${message} (${help})\n`;
 }
 
 function packageVersion(): string {
