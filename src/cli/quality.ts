@@ -168,7 +168,7 @@ export async function trainReconstruction(out: string, net: Network, scale: numb
  */
 export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown> }> {
   const ref = pcaReference(pcaShapeOf(net), frames.data, frames.count);
-  const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `a ${ref.k}-number linear code; a nonlinear decoder may beat it`;
+  const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `the best linear code of ${ref.k} numbers; a nonlinear decoder may beat it`;
   const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`];
   const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), reconstruction: null };
   if (outWav !== undefined) {
