@@ -84,20 +84,22 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     const ok = await phone({ model: 'Pixel 7', sdk: 34 });
     const old = await phone({ model: 'Galaxy A10', sdk: 29 });
     const locked = await phone({ state: 'unauthorized' });
+    const ancient = await phone({ model: 'Nexus 5', sdk: 21 });
     const r = await runCli(['devices'], lab.server.env).done;
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SERIAL\s+STATE\s+MODEL\s+ANDROID\s+CAN RECORD$/);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${ok.serial}\\s+device\\s+Pixel 7\\s+14 \\(API 34\\)\\s+yes$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${old.serial}\\s+device\\s+Galaxy A10\\s+10 \\(API 29\\)\\s+no$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${locked.serial}\\s+unauthorized\\s+-\\s+-\\s+no$`)));
+    expect(lines[0]).toMatch(/^SERIAL\s+STATE\s+MODEL\s+ANDROID\s+CAN RECORD\s+CAN PLAY$/);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${ok.serial}\\s+device\\s+Pixel 7\\s+14 \\(API 34\\)\\s+yes\\s+yes$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${old.serial}\\s+device\\s+Galaxy A10\\s+10 \\(API 29\\)\\s+no\\s+yes$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${locked.serial}\\s+unauthorized\\s+-\\s+-\\s+no\\s+no$`)));
 
     const j = await runCli(['devices', '--json'], lab.server.env).done;
     const rows = JSON.parse(j.stdout) as { serial: string }[];
     const bySerial = new Map(rows.map((x) => [x.serial, x]));
-    expect(bySerial.get(ok.serial)).toEqual({ serial: ok.serial, state: 'device', model: 'Pixel 7', android: '14', sdk: 34, canRecord: true, reason: null });
-    expect(bySerial.get(old.serial)).toMatchObject({ model: 'Galaxy A10', sdk: 29, canRecord: false });
+    expect(bySerial.get(ok.serial)).toEqual({ serial: ok.serial, state: 'device', model: 'Pixel 7', android: '14', sdk: 34, canRecord: true, canPlay: true, reason: null });
+    expect(bySerial.get(old.serial)).toMatchObject({ model: 'Galaxy A10', sdk: 29, canRecord: false, canPlay: true, reason: expect.stringMatching(/older than Android 11 \(API 30\): it can play but not record$/) });
     expect(bySerial.get(locked.serial)).toMatchObject({ state: 'unauthorized', model: null, canRecord: false });
+    expect(bySerial.get(ancient.serial)).toMatchObject({ sdk: 21, canRecord: false, canPlay: false, reason: expect.stringMatching(/older than Android 6 \(API 23\): it can neither record nor play$/) });
   });
 
   it('a missing output folder is refused before anything runs on the phone', async () => {

@@ -16,6 +16,13 @@ export function canRecord(info: DeviceInfo): boolean {
   return info.sdk >= MIN_RECORD_SDK;
 }
 
+/** AudioTrack.Builder, which the player uses, exists from Android 6 (API 23). */
+export const MIN_PLAY_SDK = 23;
+
+export function canPlay(info: DeviceInfo): boolean {
+  return info.sdk >= MIN_PLAY_SDK;
+}
+
 // Three properties instead of adbkit's getProperties(): a real phone has ~1000 (tens of kB over USB).
 const PROPS = ['ro.product.model', 'ro.build.version.release', 'ro.build.version.sdk'] as const;
 

@@ -6,7 +6,7 @@ import { encodeWav16 } from '../audio/wav.js';
 import { connectAdb } from './connect.js';
 import { listDevices } from './list-devices.js';
 import { chooseDevice } from './choose-device.js';
-import { getDeviceInfo, type DeviceInfo } from './device-info.js';
+import { canPlay, getDeviceInfo, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
 import { readRecorderDex } from './recorder-dex.js';
 import { ensureRecorder } from './push-recorder.js';
@@ -34,8 +34,6 @@ export interface PlayResult {
   seconds: number;
 }
 
-/** AudioTrack.Builder, which the player uses, exists from Android 6 (API 23). */
-export const MIN_PLAY_SDK = 23;
 /** The player refuses larger files (docs/recorder.md). */
 const MAX_WAV_BYTES = 64 * 1024 * 1024;
 /** A JVM start on a slow phone takes a few seconds; past this the player is stuck. */
@@ -110,7 +108,7 @@ async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal):
   let label: DeviceLabel & { model: string } = { serial: chosen.serial, model: chosen.serial };
   const info = await abortable(getDeviceInfo(device), signal).catch((e: unknown) => { throw deviceError(e, label, 'reading the phone\'s Android version'); });
   label = { serial: chosen.serial, model: info.model };
-  if (!(info.sdk >= MIN_PLAY_SDK)) throw unsupportedAndroid(label, info);
+  if (!canPlay(info)) throw unsupportedAndroid(label, info);
 
   const remoteWav = `/data/local/tmp/dlaudio-play-${randomBytes(6).toString('hex')}.wav`;
   let fileMayExist = false;
