@@ -131,7 +131,7 @@ describe('training the course network through back-propagation', () => {
 
   it('float32, shuffled: the same per-epoch losses as the course kernel with the same seed', async () => {
     const results = [];
-    for (const engine of ['auto', 'backprop'] as const) {
+    for (const engine of ['auto', 'backprop-ts'] as const) {
       const net = createNetwork([160, 10, 160]);
       const rng = new Rng(4);
       initNetwork(net, rng);
@@ -207,7 +207,7 @@ describe('mini-batches', () => {
     const net = createNetwork([160, 32, 10, 32, 160]);
     const rng = new Rng(5);
     initNetwork(net, rng);
-    const r = await train(net, data, 200, rng, { lr: 0.001, epochs: 25, shuffle: true, batch: 32, optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999 } });
+    const r = await train(net, data, 200, rng, { lr: 0.001, epochs: 25, shuffle: true, batch: 32, optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999 }, engine: 'backprop-ts' });
     expect(r.kernel).toBe('backprop');
     expect(r.stopped).toBe('done');
     expect(r.losses[24]).toBeLessThan(0.7 * r.losses[0]);

@@ -49,7 +49,7 @@ describe('train --layers, --bias, --batch, --optimizer (real bin)', () => {
     expect(r.stdout).toContain('network:     160 → 16 (ReLU) → 4 (ReLU) → 16 (ReLU) → 160, with biases');
     expect(r.stdout).toContain('parameters:  5444 = 16×160 + 4×16 + 16×4 + 160×16 + biases 196, compression ×40');
     expect(r.stdout).toMatch(/training: +15 epochs, lr 0\.002, batches of 16 \(mean gradient\), adam β1 0\.9 β2 0\.999/);
-    expect(r.stdout).toMatch(/frame-steps\/s \(general back-propagation\)/);
+    expect(r.stdout).toMatch(/frame-steps\/s \(general back-propagation, WebAssembly SIMD\)/);
   });
 
   it('--json reports sizes, bias, batch, optimizer, parameter count; the loss goes down', async () => {
@@ -57,7 +57,7 @@ describe('train --layers, --bias, --batch, --optimizer (real bin)', () => {
     expect(j.config).toMatchObject({ layers: [160, 32, 8, 160], hidden: 8, bias: false, batch: 8, optimizer: { kind: 'momentum', momentum: 0.8 } });
     expect(j.parameters).toBe(32 * 160 + 8 * 32 + 160 * 8);
     expect(j.network).toBe('160 → 32 (ReLU) → 8 (ReLU) → 160, no biases');
-    expect(j.timing.kernel).toBe('backprop');
+    expect(j.timing.kernel).toBe('wasm-backprop');
     expect(j.losses).toHaveLength(20);
     expect(j.finalLoss).toBeLessThan(0.9 * j.firstLoss);
   });
@@ -67,7 +67,7 @@ describe('train --layers, --bias, --batch, --optimizer (real bin)', () => {
     const b = (await trainJson(['--epochs', '8', '--seed', '6', '--layers', '160,10,160', '--hidden', '10', '--batch', '1', '--optimizer', 'sgd'])).j;
     expect(b.losses).toEqual(a.losses);
     expect(b.timing.kernel).toBe(a.timing.kernel);
-    expect(a.timing.kernel).not.toBe('backprop');
+    expect(a.timing.kernel).toBe('wasm');
     expect(a.config).toMatchObject({ layers: [160, 10, 160], hidden: 10, bias: false, batch: 1, optimizer: { kind: 'sgd' } });
   });
 

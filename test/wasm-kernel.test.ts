@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAutoEncoder, initUniform, type AutoEncoder } from '../src/model/autoencoder.js';
 import { Rng } from '../src/model/rng.js';
 import { SgdKernel } from '../src/model/sgd-kernel.js';
@@ -127,20 +127,21 @@ describe('WasmSgdKernel', () => {
   });
 });
 
-// The committed kernel.wasm must be what kernel.c builds to (clang + lld; byte-identical builds, see build.sh).
+// The committed kernel.wasm and backprop.wasm must be what kernel.c and backprop.c build to
+// (clang + lld; byte-identical builds, see build.sh).
 const hasClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
 const needClang = hasClang || process.env.CI === 'true';
-const buildTitle = needClang ? 'kernel.wasm is built from kernel.c' : 'kernel.wasm rebuild: skipped, clang or wasm-ld missing (Debian: clang lld)';
+const buildTitle = needClang ? 'the .wasm files are built from their C' : '.wasm rebuild: skipped, clang or wasm-ld missing (Debian: clang lld)';
 describe.skipIf(!needClang)(buildTitle, () => {
-  it('rebuilds byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlaudio-wasm-'));
-    try {
-      const script = fileURLToPath(new URL('../src/model/wasm/build.sh', import.meta.url));
-      execFileSync('sh', [script, join(dir, 'kernel.wasm')], { stdio: 'pipe' });
-      const committed = readFileSync(fileURLToPath(new URL('../src/model/wasm/kernel.wasm', import.meta.url)));
-      expect(Buffer.compare(readFileSync(join(dir, 'kernel.wasm')), committed)).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-wasm-'));
+    execFileSync('sh', [fileURLToPath(new URL('../src/model/wasm/build.sh', import.meta.url)), dir], { stdio: 'pipe' });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['kernel', 'backprop'])('%s.wasm rebuilds byte for byte', (name) => {
+    const committed = readFileSync(fileURLToPath(new URL(`../src/model/wasm/${name}.wasm`, import.meta.url)));
+    expect(Buffer.compare(readFileSync(join(dir, `${name}.wasm`)), committed)).toBe(0);
   });
 });

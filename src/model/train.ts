@@ -2,12 +2,14 @@
  * The training loop around a kernel: epochs, shuffling, divergence, progress, stop.
  * It yields to the event loop every ~50 ms so a spinner can move and Ctrl-C can land.
  * The course's setting (160 → h → 160, no biases, batch 1, SGD) runs the fused course kernels;
- * everything else runs the general back-propagation (backprop.ts).
+ * everything else runs the general back-propagation: in WebAssembly SIMD (wasm-backprop.ts) when
+ * it can, else in TypeScript (backprop.ts).
  */
 import type { AutoEncoder } from './autoencoder.js';
 import { SgdKernel, type EpochKernel } from './sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from './wasm-kernel.js';
 import { BackpropKernel } from './backprop.js';
+import { WasmBackpropKernel, wasmBackpropAvailable, wasmBackpropUnsupported } from './wasm-backprop.js';
 import type { Rng } from './rng.js';
 import { asAutoEncoder, fromAutoEncoder, networkMeanLoss, type Network } from './network.js';
 import type { OptimizerSpec } from './optimizer.js';
@@ -32,32 +34,40 @@ export interface TrainOptions {
    * 'auto' (default): the course's fused kernels (WASM, else TS) when the network is 160 → h → 160
    * without biases, batch 1 and SGD; the general back-propagation otherwise.
    * 'backprop': always the general back-propagation (tests and the bench compare the two).
+   * 'backprop-ts': always its TypeScript version, the readable reference.
    */
-  engine?: 'auto' | 'backprop';
+  engine?: 'auto' | 'backprop' | 'backprop-ts';
 }
 
-export type KernelName = 'wasm' | 'js' | 'backprop';
+/** The course's kernels ('wasm', 'js'), the general back-propagation in WebAssembly or TypeScript. */
+export type KernelName = 'wasm' | 'js' | 'wasm-backprop' | 'backprop';
 
 /**
- * The course kernels run the same math as the back-propagation (tests compare all three); WASM is
+ * The course kernels run the same math as the back-propagation (tests compare them all); WASM is
  * ~15× faster than the TS one, the readable fallback. Any other network, batch or optimiser
- * goes through the general back-propagation.
+ * goes through the general back-propagation, whose WebAssembly version is ~10× faster than its
+ * TypeScript one (the fallback, and the only one for float64 weights).
  */
 function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): { kernel: EpochKernel; name: KernelName } {
   const batch = opts.batch ?? 1;
   const sgd = (opts.optimizer?.kind ?? 'sgd') === 'sgd';
   const ae = asAutoEncoder(net);
-  if (ae && batch === 1 && sgd && opts.engine !== 'backprop') {
+  const engine = opts.engine ?? 'auto';
+  if (ae && batch === 1 && sgd && engine === 'auto') {
     if (ae.W instanceof Float32Array && wasmKernelAvailable()) return { kernel: new WasmSgdKernel(ae, frames, count), name: 'wasm' };
     return { kernel: new SgdKernel(ae), name: 'js' };
   }
-  return { kernel: new BackpropKernel(net, { batch, optimizer: opts.optimizer }), name: 'backprop' };
+  const spec = { batch, optimizer: opts.optimizer };
+  if (engine !== 'backprop-ts' && wasmBackpropUnsupported(net) === null && wasmBackpropAvailable()) {
+    return { kernel: new WasmBackpropKernel(net, frames, count, spec), name: 'wasm-backprop' };
+  }
+  return { kernel: new BackpropKernel(net, spec), name: 'backprop' };
 }
 
 export type StopReason = 'done' | 'diverged' | 'interrupted';
 
 export interface TrainResult {
-  /** Which kernel ran: the course's WASM or TS kernel, or the general back-propagation. */
+  /** Which kernel ran: the course's WASM or TS kernel, or the general back-propagation's. */
   kernel: KernelName;
   /** Mean L over the frames with the initial weights. */
   initialLoss: number;

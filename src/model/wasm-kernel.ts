@@ -7,47 +7,20 @@
  *   W (h·n) | Vᵀ (h·n) | scratch (error n, Z h, active h) | order (count) | frames (count·n)
  * All float32; the order is copied in per epoch, the frames only once.
  */
-import { readFileSync } from 'node:fs';
 import type { AutoEncoder, Vec } from './autoencoder.js';
 import type { EpochKernel } from './sgd-kernel.js';
-
-// tsc copies no .wasm into dist/, so both src/model/ and dist/model/ read the committed one in src/.
-const WASM_URL = new URL('../../src/model/wasm/kernel.wasm', import.meta.url);
-
-/** The few WebAssembly features used (the project's lib/types settings do not declare them). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
+import { align16, growMemory, instantiateWasm, wasmAvailable, type WasmMemory } from './wasm-load.js';
 
 interface KernelExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   __heap_base: { value: number };
   epoch(W: number, Vt: number, frames: number, order: number, count: number, n: number, h: number, lr: number, scratch: number): number;
 }
 
-const PAGE = 65536;
-let compiled: { module: object } | { error: string } | undefined;
-
-function loadModule(): { module: object } | { error: string } {
-  if (compiled !== undefined) return compiled;
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return (compiled = { error: 'this JavaScript runtime has no WebAssembly' });
-  try {
-    // Synchronous and small (~2 KB): compiling fails here too if the engine lacks SIMD.
-    compiled = { module: new wasm.Module(readFileSync(WASM_URL)) };
-  } catch (err) {
-    compiled = { error: `cannot load ${WASM_URL.pathname}: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  return compiled;
-}
-
 /** True when WebAssembly with SIMD is supported here and the kernel's .wasm loads. */
 export function wasmKernelAvailable(): boolean {
-  return 'module' in loadModule();
+  return wasmAvailable('kernel');
 }
-
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 export class WasmSgdKernel implements EpochKernel {
   private readonly exports: KernelExports;
@@ -71,10 +44,7 @@ export class WasmSgdKernel implements EpochKernel {
     if (!Number.isInteger(frameCount) || frameCount < 0 || frames.length < frameCount * n) {
       throw new Error(`${frameCount} frames of ${n} do not fit in ${frames.length} samples`);
     }
-    const loaded = loadModule();
-    if (!('module' in loaded)) throw new Error(loaded.error);
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    this.exports = new wasm.Instance(loaded.module, {}).exports as unknown as KernelExports;
+    this.exports = instantiateWasm('kernel') as unknown as KernelExports;
     this.n = n;
     this.h = h;
 
@@ -84,15 +54,7 @@ export class WasmSgdKernel implements EpochKernel {
     this.orderAt = align16(this.scratchAt + 4 * (n + 2 * h));
     this.framesAt = align16(this.orderAt + 4 * frameCount);
     const end = this.framesAt + 4 * frameCount * n;
-    const memory = this.exports.memory;
-    const pages = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
-    if (pages > 0) {
-      try {
-        memory.grow(pages);
-      } catch {
-        throw new Error(`not enough memory for ${frameCount} frames in the WebAssembly kernel (${Math.ceil(end / 2 ** 20)} MiB)`);
-      }
-    }
+    growMemory(this.exports.memory, end, `${frameCount} frames`);
 
     this.f32(this.wAt, h * n).set(W);
     const vt = this.f32(this.vtAt, h * n);

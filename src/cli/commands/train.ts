@@ -305,7 +305,8 @@ function renderReport(io: Io, r: Report): string {
 const KERNEL_NAMES: Record<TrainResult['kernel'], string> = {
   wasm: 'WebAssembly SIMD kernel',
   js: 'TypeScript kernel',
-  backprop: 'general back-propagation',
+  'wasm-backprop': 'general back-propagation, WebAssembly SIMD',
+  backprop: 'general back-propagation, TypeScript',
 };
 
 /** "W 10×160 + V 160×10" for the course's network, "64×160 + 10×64 + … + biases 298" otherwise. */

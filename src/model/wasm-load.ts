@@ -1,0 +1,68 @@
+/**
+ * Loads the committed WebAssembly kernels (wasm/<name>.wasm, built by `npm run build:wasm`):
+ * each is compiled once per thread, and a failure (no WebAssembly, no SIMD) is remembered too,
+ * so asking whether a kernel is available is cheap.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The few WebAssembly features used (the project's lib/types settings do not declare them). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+export type WasmKernelFile = 'kernel' | 'backprop';
+
+const PAGE = 65536;
+const compiled = new Map<WasmKernelFile, { module: object } | { error: string }>();
+
+function load(name: WasmKernelFile): { module: object } | { error: string } {
+  const known = compiled.get(name);
+  if (known !== undefined) return known;
+  // tsc copies no .wasm into dist/, so both src/model/ and dist/model/ read the committed one in src/.
+  const url = new URL(`../../src/model/wasm/${name}.wasm`, import.meta.url);
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  let result: { module: object } | { error: string };
+  if (wasm === undefined) result = { error: 'this JavaScript runtime has no WebAssembly' };
+  else {
+    try {
+      // Synchronous and small (a few KB): compiling fails here too if the engine lacks SIMD.
+      result = { module: new wasm.Module(readFileSync(url)) };
+    } catch (err) {
+      result = { error: `cannot load ${url.pathname}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  compiled.set(name, result);
+  return result;
+}
+
+/** True when WebAssembly with SIMD is supported here and wasm/<name>.wasm loads. */
+export function wasmAvailable(name: WasmKernelFile): boolean {
+  return 'module' in load(name);
+}
+
+/** A fresh instance (its own memory) of wasm/<name>.wasm; throws why it cannot be had. */
+export function instantiateWasm(name: WasmKernelFile): Record<string, unknown> {
+  const loaded = load(name);
+  if (!('module' in loaded)) throw new Error(loaded.error);
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  return new wasm.Instance(loaded.module, {}).exports;
+}
+
+/** Grows `memory` to hold `bytes`; `what` names the data in the error when it cannot. */
+export function growMemory(memory: WasmMemory, bytes: number, what: string): void {
+  const pages = Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE;
+  if (pages <= 0) return;
+  try {
+    memory.grow(pages);
+  } catch {
+    throw new Error(`not enough memory for ${what} in the WebAssembly kernel (${Math.ceil(bytes / 2 ** 20)} MiB)`);
+  }
+}
+
+export const align16 = (bytes: number): number => (bytes + 15) & ~15;
