@@ -1,8 +1,8 @@
 // `npm run bench`: the course workload — 500 frames × 200 epochs of per-sample SGD,
 // 160 → 10 → 160, lr 0.01, float32 weights — in dlaudio's WebAssembly and TypeScript kernels, the
-// general back-propagation and, where gcc exists, in the C reference (bench/reference.c, -O3
-// -march=native), all from the same initial weights; deeper networks and --batch 32; then the
-// wall time of a whole `dlaudio train` run, Node start-up included.
+// general back-propagation (WebAssembly and TypeScript) and, where gcc exists, in the C reference
+// (bench/reference.c, -O3 -march=native), all from the same initial weights; deeper networks,
+// --batch 32 and adam; then the wall time of a whole `dlaudio train` run, Node start-up included.
 // Usage: npm run bench [-- --repeats 5]      (npm run build first; `npm test` and `npm install` do)
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { Rng } from '../dist/model/rng.js';
 import { SgdKernel } from '../dist/model/sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from '../dist/model/wasm-kernel.js';
 import { BackpropKernel } from '../dist/model/backprop.js';
+import { WasmBackpropKernel, wasmBackpropAvailable } from '../dist/model/wasm-backprop.js';
 import { createNetwork, initNetwork, fromAutoEncoder } from '../dist/model/network.js';
 
 const N = 160;
@@ -110,8 +111,13 @@ if (wasmKernelAvailable()) {
 runKernel((net) => new SgdKernel(net), frames); // warm-up: let the JIT tier up
 rows.push(['dlaudio, TypeScript kernel', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new SgdKernel(net), frames)))]);
 // The same network and workload through the general back-propagation (what --layers/--batch/--optimizer use).
+if (wasmBackpropAvailable()) {
+  const make = (net) => new WasmBackpropKernel(fromAutoEncoder(net), frames, FRAMES);
+  runKernel(make, frames);
+  rows.push(['dlaudio, back-propagation, WebAssembly', stats(Array.from({ length: REPEATS }, () => runKernel(make, frames)))]);
+}
 runKernel((net) => new BackpropKernel(fromAutoEncoder(net)), frames);
-rows.push(['dlaudio, general back-propagation', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new BackpropKernel(fromAutoEncoder(net)), frames)))]);
+rows.push(['dlaudio, back-propagation, TypeScript', stats(Array.from({ length: REPEATS }, () => runKernel((net) => new BackpropKernel(fromAutoEncoder(net)), frames)))]);
 const c = runC(frames);
 if ('skipped' in c) console.log(`C reference: skipped (${c.skipped})`);
 else rows.push(['C reference, gcc -O3 -march=native', c]);
@@ -120,16 +126,18 @@ for (const [name, s] of rows) {
   console.log(`${name.padEnd(38)} ${s.best.toFixed(3)} s (${s.median.toFixed(3)})  ${rate(s.best).padStart(10)} steps/s${ratio}  final loss ${s.loss.toPrecision(6)}`);
 }
 
-// Deeper networks and mini-batches (general back-propagation only): 500 frames × 20 epochs each.
-function runDeep(sizes, batch) {
+// Deeper networks, mini-batches and adam through the general back-propagation, WebAssembly then
+// TypeScript, from the same initial weights: 500 frames × 20 epochs each.
+const ADAM = { kind: 'adam', beta1: 0.9, beta2: 0.999 };
+function runDeep(sizes, batch, optimizer, lr, make) {
   const DEEP_EPOCHS = 20;
   const once = () => {
     const net = createNetwork(sizes);
     initNetwork(net, new Rng(SEED));
-    const kernel = new BackpropKernel(net, { batch });
+    const kernel = make(net, { batch, optimizer });
     const t0 = performance.now();
     let loss = 0;
-    for (let e = 0; e < DEEP_EPOCHS; e++) loss = kernel.epoch(frames, null, FRAMES, LR) / FRAMES;
+    for (let e = 0; e < DEEP_EPOCHS; e++) loss = kernel.epoch(frames, null, FRAMES, lr) / FRAMES;
     kernel.finish();
     return { seconds: (performance.now() - t0) / 1000, loss };
   };
@@ -137,11 +145,20 @@ function runDeep(sizes, batch) {
   const s = stats(Array.from({ length: REPEATS }, once));
   return { ...s, rate: Math.round((FRAMES * DEEP_EPOCHS) / s.best) };
 }
-console.log(`deeper networks, general back-propagation, SGD lr ${LR}: ${FRAMES} frames × 20 epochs; best of ${REPEATS}`);
+const engines = [['WebAssembly', (net, o) => new WasmBackpropKernel(net, frames, FRAMES, o)], ['TypeScript', (net, o) => new BackpropKernel(net, o)]]
+  .filter(([name]) => name !== 'WebAssembly' || wasmBackpropAvailable());
+console.log(`deeper networks, general back-propagation (SGD lr ${LR}, adam lr 0.001): ${FRAMES} frames × 20 epochs; best of ${REPEATS}; steps/s and final loss`);
+console.log(`${''.padEnd(38)} ${engines.map(([name]) => name.padStart(26)).join('')}`);
 for (const sizes of [[160, 10, 160], [160, 64, 10, 64, 160]]) {
-  for (const batch of [1, 32]) {
-    const d = runDeep(sizes, batch);
-    console.log(`${`${sizes.join(',')}, ${batch === 1 ? 'per-sample' : `--batch ${batch}`}`.padEnd(38)} ${d.rate.toLocaleString('en-US').padStart(10)} steps/s  final loss ${d.loss.toPrecision(6)}`);
+  const configs = [[1, undefined], [32, undefined]];
+  if (sizes.length > 3) configs.push([1, ADAM], [32, ADAM]);
+  for (const [batch, optimizer] of configs) {
+    const label = `${sizes.join(',')}, ${batch === 1 ? 'per-sample' : `--batch ${batch}`}${optimizer ? ', adam' : ''}`;
+    const cells = engines.map(([, make]) => {
+      const d = runDeep(sizes, batch, optimizer, optimizer ? 0.001 : LR, make);
+      return `${d.rate.toLocaleString('en-US').padStart(10)} steps/s ${d.loss.toPrecision(6)}`.padStart(26);
+    });
+    console.log(`${label.padEnd(38)} ${cells.join('')}`);
   }
 }
 
