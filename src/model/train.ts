@@ -45,7 +45,7 @@ export type KernelName = 'wasm' | 'js' | 'wasm-backprop' | 'backprop';
 /**
  * The course kernels run the same math as the back-propagation (tests compare them all); WASM is
  * ~15× faster than the TS one, the readable fallback. Any other network, batch or optimiser
- * goes through the general back-propagation, whose WebAssembly version is ~10× faster than its
+ * goes through the general back-propagation, whose WebAssembly version is ~15× faster than its
  * TypeScript one (the fallback, and the only one for float64 weights).
  */
 function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): { kernel: EpochKernel; name: KernelName } {

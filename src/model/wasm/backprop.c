@@ -157,8 +157,8 @@ static float forward(Layer *net, int nl, const float *x) {
 
 /*
  * Backward of one input that is on, for a layer by columns (w: its column, m outputs, d: delta):
- * returns dL/dx = sum w[o].d[o], each w read before it changes; then either the fused SGD step
- * w -= (lr.x).d (lr != 0) or gw += x.d. Two partial sums.
+ * returns dL/dx = sum w[o].d[o] (two partial sums), each w read before it changes; and either
+ * takes the fused SGD step w -= (lr.x).d or adds to the batch's sums gw += x.d.
  */
 static inline float column_back(float *w, float *gw, const float *d, float xi, float lr, int fused, int m) {
   f32x4 s0 = ZERO, s1 = ZERO;
