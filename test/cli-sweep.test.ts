@@ -71,20 +71,35 @@ describe('dlaudio sweep (real bin)', () => {
     expect(j.best).toEqual({ lr: best.lr, finalLoss: best.finalLoss });
   });
 
-  it('uses worker threads, one per core at most; one lr runs in the main thread', async () => {
-    const j = await sweepJson(['--lr', '0.01,0.02,0.03', '--epochs', '3', '--seed', '1']);
-    const cores = Math.min(3, availableParallelism());
-    expect(j.workers).toBe(cores);
-    expect(new Set(j.runs.map((r) => r.threadId)).size).toBe(cores);
-    expect(j.runs.every((r) => r.threadId > 0)).toBe(true);
-    const one = await sweepJson(['--lr', '0.01,0.02', '--workers', '1', '--epochs', '3', '--seed', '1']);
-    expect(one.workers).toBe(1);
-    expect(new Set(one.runs.map((r) => r.threadId)).size).toBe(1);
-    expect(one.runs.map((r) => r.finalLoss)).toEqual(j.runs.slice(0, 2).map((r) => r.finalLoss));
-    const single = await sweepJson(['--lr', '0.01', '--epochs', '3', '--seed', '1']);
-    expect(single.workers).toBe(0);
+  it('shares the runs between the main thread and worker threads, one thread per core at most; --workers 1 runs them one after another here', async () => {
+    // ~0.3 s per run on the sample: long enough for a worker to be started (and ready) while the main thread is on its first run.
+    const args = ['--lr', '0.01,0.02,0.03', '--epochs', '1500', '--seed', '1'];
+    const j = await sweepJson(args);
+    const threads = Math.min(3, availableParallelism());
+    expect(j.workers).toBe(threads);
+    expect(j.runs[0].threadId).toBe(0); // the main thread takes the first run at once
+    expect(new Set(j.runs.map((r) => r.threadId)).size).toBe(threads);
+    const serial = await sweepJson([...args, '--workers', '1']);
+    expect(serial.workers).toBe(1);
+    expect(serial.runs.map((r) => r.threadId)).toEqual([0, 0, 0]);
+    // Whichever thread ran it, a run's numbers are the same.
+    expect(j.runs.map((r) => r.losses)).toEqual(serial.runs.map((r) => r.losses));
+    const onWorker = j.runs.find((r) => r.threadId !== 0);
+    if (onWorker) expect(onWorker.finalLoss).toBe(await trainFinal(['--lr', String(onWorker.lr), '--epochs', '1500', '--seed', '1']));
+    const single = await sweepJson(['--lr', '0.02', '--epochs', '1500', '--seed', '1']);
+    expect(single.workers).toBe(1);
     expect(single.runs[0].threadId).toBe(0);
-    expect(single.runs[0].finalLoss).toBe(j.runs[0].finalLoss);
+    expect(single.runs[0].losses).toEqual(j.runs[1].losses);
+  });
+
+  it('a short sweep stays in the main thread (a worker would not pay for its start-up); the text says where runs went', async () => {
+    const r = await runBin(['sweep', '--lr', '0.01,0.02', '--epochs', '2', '--seed', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^time: +\d+\.\d\d s wall, 2 runs, all in the main thread \(too short to pay for starting a worker thread\)$/m);
+    expect(r.stderr).toMatch(/Sweeping 2 learning rates .* on up to 2 threads \(this one, and a worker if the runs are long enough\)/);
+    const long = await runBin(['sweep', '--lr', '0.01,0.02,0.03', '--epochs', '1500', '--seed', '1', '--workers', '2']);
+    expect(long.code, long.stderr).toBe(0);
+    expect(long.stdout).toMatch(/^time: +\d+\.\d\d s wall, 3 runs, [12] in the main thread and [12] on 1 worker thread$/m);
   });
 
   it('marks a diverged run, still names the best of the others (exit 0)', async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { lrList } from '../src/cli/lr-list.js';
 import { renderLossCurves, curveMark } from '../src/cli/render-multi.js';
 import { renderLossChart } from '../src/cli/render.js';
@@ -109,13 +110,15 @@ describe('several curves on one chart', () => {
   });
 });
 
-describe('runs and the worker pool', () => {
+describe('runs and the thread pool', () => {
   const { data, count } = sampleFrames(60);
   const seed = 11;
   const start = createNetwork([160, 6, 160]);
   const rng = new CountingRng(seed);
   initNetwork(start, rng);
-  const job = (index: number, lr: number): SweepJob => ({ index, lr, net: start, seed, draws: rng.draws, options: { epochs: 4, shuffle: true } });
+  const job = (index: number, lr: number, epochs = 4): SweepJob => ({ index, lr, net: start, seed, draws: rng.draws, options: { epochs, shuffle: true } });
+  const noStop = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
+  const inThread = async (j: SweepJob): Promise<number[]> => (await runJob(j, data, count, threadId, { shouldStop: () => false, onProgress: () => {} })).losses;
 
   it('a run resumes the generator right after the weights were drawn', () => {
     const after = new CountingRng(seed);
@@ -124,43 +127,82 @@ describe('runs and the worker pool', () => {
     expect(rngAfter(seed, rng.draws).next()).toBe(after.next());
   });
 
-  it('workers give exactly the in-thread results, each from the same initial weights', async () => {
+  it('a run trains its own copy: the shared start is untouched, the same job twice gives the same losses', async () => {
     const before = start.layers.map((l) => Array.from(l.W));
-    const stop = new Int32Array(new SharedArrayBuffer(4));
-    const seen: number[] = [];
-    const out = await runPool([job(0, 0.003), job(1, 0.01), job(2, 0.03)], data, count, { workers: 2, stop, onResult: (r) => seen.push(r.index) });
-    expect(out.workers).toBe(2);
-    expect(out.results.map((r) => r.index)).toEqual([0, 1, 2]);
-    expect(seen.sort()).toEqual([0, 1, 2]);
-    expect(new Set(out.results.map((r) => r.threadId)).size).toBe(2);
-    expect(out.results.every((r) => r.threadId > 0)).toBe(true);
-    for (const r of out.results) {
-      const mine = { ...job(r.index, r.lr), net: structuredClone(start) };
-      const here = await runJob(mine, data, count, 0, { shouldStop: () => false, onProgress: () => {} });
-      expect(r.losses).toEqual(here.losses);
-    }
-    expect(out.results[0].losses).not.toEqual(out.results[2].losses);
-    // Runs train copies: the shared starting point is untouched.
+    const once = await inThread(job(0, 0.01));
     expect(start.layers.map((l) => Array.from(l.W))).toEqual(before);
+    expect(await inThread(job(0, 0.01))).toEqual(once);
+    expect(once[3]).toBeLessThan(once[0]);
   });
 
-  it('the stop flag set before the start runs nothing', async () => {
-    const stop = new Int32Array(new SharedArrayBuffer(4));
-    Atomics.store(stop, 0, 1);
-    const out = await runPool([job(0, 0.01), job(1, 0.02)], data, count, { workers: 2, stop });
-    expect(out.results).toEqual([]);
+  it('a long sweep: the main thread starts, a worker joins and takes the next runs; each run is exactly the in-thread one', async () => {
+    // The first run is long (~20000 short epochs): the main thread measures it, starts the worker
+    // (left: far more than WORK_PER_WORKER) and is still on it when the worker takes runs 1 and 2.
+    const jobs = [job(0, 0.003, 20000), job(1, 0.01), job(2, 0.03)];
+    const seen: number[] = [];
+    const out = await runPool(jobs, data, count, { workers: 1, stop: noStop(), onResult: (r) => seen.push(r.index) });
+    expect(out.workers).toBe(1);
+    expect(out.results.map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(seen.sort()).toEqual([0, 1, 2]);
+    expect(out.results[0].threadId).toBe(threadId);
+    expect(out.results[1].threadId).not.toBe(threadId);
+    expect(new Set(out.results.map((r) => r.threadId)).size).toBe(2);
+    for (const r of out.results) expect(r.losses).toEqual(await inThread(jobs[r.index]));
+    expect(out.results[1].losses).not.toEqual(out.results[2].losses);
+  });
+
+  it('a short sweep stays in the main thread: no worker is started when it could not pay for its start-up', async () => {
+    const out = await runPool([job(0, 0.01, 2), job(1, 0.02, 2)], data, count, { workers: 2, stop: noStop() });
+    expect(out.workers).toBe(0);
+    expect(out.results.map((r) => r.threadId)).toEqual([threadId, threadId]);
+    expect(out.results[1].losses).toEqual(await inThread(job(1, 0.02, 2)));
+  });
+
+  it('workers alone, started at once: two workers share the runs, results as in this thread', async () => {
+    // Each run takes far longer than a worker needs to start, so the second worker finds run 1 still waiting.
+    const jobs = [job(0, 0.003, 20000), job(1, 0.01, 20000)];
+    const out = await runPool(jobs, data, count, { workers: 2, mainThread: false, stop: noStop() });
+    expect(out.workers).toBe(2);
+    const ids = out.results.map((r) => r.threadId);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).not.toContain(threadId);
+    for (const r of out.results) expect(r.losses).toEqual(await inThread(jobs[r.index]));
+  });
+
+  it('the stop flag set before the start runs nothing, in any thread', async () => {
+    for (const mainThread of [true, false]) {
+      const stop = noStop();
+      Atomics.store(stop, 0, 1);
+      const out = await runPool([job(0, 0.01), job(1, 0.02)], data, count, { workers: 2, workPerWorker: 0, mainThread, stop });
+      expect(out.results).toEqual([]);
+    }
   });
 
   it('a crashing worker ends the sweep with one line naming its run', async () => {
+    // Test workers follow the protocol of sweep-worker.ts: take a job from the shared queue, say which, then fail.
+    const take = "import { workerData } from 'node:worker_threads';\nconst i = Atomics.add(new Int32Array(workerData.next), 0, 1);\nAtomics.store(new Int32Array(workerData.running), workerData.slot, i + 1);\n";
     const throwing = join(dir, 'throws.mjs');
-    writeFileSync(throwing, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('out of cheese'); });\n");
+    writeFileSync(throwing, `${take}throw new Error('out of cheese');\n`);
     const exiting = join(dir, 'exits.mjs');
-    writeFileSync(exiting, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n");
-    const stop = new Int32Array(new SharedArrayBuffer(4));
-    const run = (file: string): Promise<unknown> => runPool([job(0, 0.01)], data, count, { workers: 1, stop, workerUrl: pathToFileURL(file) });
+    writeFileSync(exiting, `${take}process.exit(7);\n`);
+    const early = join(dir, 'early.mjs');
+    writeFileSync(early, "throw new Error('no trainer here');\n");
+    const run = (file: string): Promise<unknown> => runPool([job(0, 0.01)], data, count, { workers: 1, mainThread: false, stop: noStop(), workerUrl: pathToFileURL(file) });
     await expect(run(throwing)).rejects.toThrow(/^the worker training lr 0\.01 stopped: out of cheese \(run again with --verbose/);
     await expect(run(throwing)).rejects.toBeInstanceOf(UserError);
     await expect(run(exiting)).rejects.toThrow(/lr 0\.01 stopped: its thread exited with code 7/);
+    await expect(run(early)).rejects.toThrow(/^a sweep worker stopped: no trainer here/);
     await expect(run(join(dir, 'missing.mjs'))).rejects.toThrow(/missing\.mjs is missing: run `npm run build`/);
+  });
+
+  it('a worker crashing while the main thread trains ends the sweep too, and the main thread\'s run stops', async () => {
+    const bad = join(dir, 'throws-late.mjs');
+    writeFileSync(bad, "import { workerData } from 'node:worker_threads';\nconst i = Atomics.add(new Int32Array(workerData.next), 0, 1);\nAtomics.store(new Int32Array(workerData.running), workerData.slot, i + 1);\nthrow new Error('out of cheese');\n");
+    const progress: number[] = [];
+    const pending = runPool([job(0, 0.003, 1e7), job(1, 0.05)], data, count, { workers: 1, workPerWorker: 0, stop: noStop(), workerUrl: pathToFileURL(bad), onProgress: (i, e) => { if (i === 0) progress.push(e); } });
+    await expect(pending).rejects.toThrow(/^the worker training lr 0\.05 stopped: out of cheese/);
+    const seen = progress.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(progress.length).toBeLessThanOrEqual(seen + 1); // stopped at its next slice, not 1e7 epochs later
   });
 });

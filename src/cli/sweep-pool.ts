@@ -1,21 +1,38 @@
 /**
- * Runs sweep jobs on a few worker threads (one per core at most): each worker takes the next
- * job when it is free. Results arrive as runs finish; a crashed worker ends the sweep with one
- * line naming its run.
+ * Runs a sweep's jobs on the main thread and, when the sweep is long enough to pay for them,
+ * a few worker threads, all taking runs from one shared queue: whichever thread is free takes
+ * the next run. The main thread starts training at once; a worker costs ~35 ms to start on an
+ * idle core (a Node thread ~22 ms, then the trainer's modules ~10 ms; the WebAssembly kernel
+ * compiles in under 1 ms and V8 shares it between threads) and ~10 ms more warming up on its
+ * first run, CPU time a busy machine takes from the runs. So workers start only once the main
+ * thread has measured enough training left: a short sweep is exactly the serial one, a long one
+ * uses every core. Results arrive as runs finish; a crashed worker ends the sweep with one line
+ * naming its run.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, threadId } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { fmt } from './render.js';
-import type { RunResult, SweepJob } from './sweep-run.js';
+import { runJob, type RunResult, type SweepJob } from './sweep-run.js';
 import type { WorkerInit, WorkerMessage } from './sweep-worker.js';
 
 // Workers run compiled JS: from src/cli/ (tests) and from dist/cli/ (the bin) this is dist/cli/.
 export const WORKER_URL = new URL('../../dist/cli/sweep-worker.js', import.meta.url);
 
+/**
+ * Seconds of training each worker must have ahead of it to be started: ~4 start-ups, so that
+ * where no core is idle a worker costs at most a fraction of what it would win where one is.
+ */
+export const WORK_PER_WORKER = 0.2;
+
 export interface PoolOptions {
+  /** Worker threads at most besides the main thread (never more than there are runs for them). */
   workers: number;
+  /** The main thread takes runs too (default). false: only workers do (tests of the workers). */
+  mainThread?: boolean;
+  /** Seconds of training left per worker started (default WORK_PER_WORKER); 0: start them all at once. */
+  workPerWorker?: number;
   /** Shared Int32Array: [0] set to 1 stops running jobs at their next slice and starts no new one. */
   stop: Int32Array;
   onProgress?: (index: number, epoch: number, loss: number) => void;
@@ -27,7 +44,7 @@ export interface PoolOptions {
 export interface PoolOutcome {
   /** Finished or interrupted runs, in job order; jobs never started are missing. */
   results: RunResult[];
-  /** Worker threads started. */
+  /** Worker threads started (the main thread not counted). */
   workers: number;
 }
 
@@ -39,58 +56,103 @@ export function sharedFrames(frames: Float64Array): SharedArrayBuffer {
 }
 
 export function runPool(jobs: readonly SweepJob[], frames: Float64Array, count: number, opts: PoolOptions): Promise<PoolOutcome> {
+  const stopBuffer = opts.stop.buffer;
+  if (!(stopBuffer instanceof SharedArrayBuffer)) throw new TypeError('the stop flag must live in a SharedArrayBuffer');
+  const inMain = opts.mainThread !== false;
+  // With the main thread training, a worker for every other run at most.
+  const size = inMain ? Math.max(0, Math.min(opts.workers, jobs.length - 1)) : Math.max(1, Math.min(opts.workers, jobs.length));
   const url = opts.workerUrl ?? WORKER_URL;
-  if (!existsSync(fileURLToPath(url))) {
+  if (size > 0 && !existsSync(fileURLToPath(url))) {
     return Promise.reject(new UserError(`${fileURLToPath(url)} is missing: run \`npm run build\` in the dlaudio folder`));
   }
-  if (!(opts.stop.buffer instanceof SharedArrayBuffer)) throw new TypeError('the stop flag must live in a SharedArrayBuffer');
-  const init: WorkerInit = { frames: sharedFrames(frames), count, stop: opts.stop.buffer };
-  const size = Math.max(1, Math.min(opts.workers, jobs.length));
+  const perWorker = inMain ? opts.workPerWorker ?? WORK_PER_WORKER : 0;
+  const stop = opts.stop;
+  const stopped = (): boolean => Atomics.load(stop, 0) !== 0;
+  const nextBuffer = new SharedArrayBuffer(4);
+  const next = new Int32Array(nextBuffer); // [0]: the next job to take, for every thread
+  const runningBuffer = new SharedArrayBuffer(4 * Math.max(1, size));
+  const running = new Int32Array(runningBuffer); // [slot]: index + 1 of the job worker `slot` runs
+  const unclaimed = (): number => jobs.length - Math.min(Atomics.load(next, 0), jobs.length);
   const results: RunResult[] = [];
-  const queue = [...jobs];
+  const pool: Worker[] = [];
 
   return new Promise<PoolOutcome>((resolve, reject) => {
-    const pool: Worker[] = [];
-    const running = new Map<Worker, SweepJob>();
     let ended = false;
-
     const end = (error?: Error): void => {
       if (ended) return;
       ended = true;
+      // Also ends workers still starting when the main thread has already done every run.
       for (const w of pool) void w.terminate();
       if (error) reject(error);
       else resolve({ results: results.sort((a, b) => a.index - b.index), workers: pool.length });
     };
-    const next = (w: Worker): void => {
-      const job = Atomics.load(opts.stop, 0) === 0 ? queue.shift() : undefined;
-      if (job === undefined) {
-        if (running.size === 0) end();
-        return;
-      }
-      running.set(w, job);
-      w.postMessage(job);
+    // Done when every job taken has its result and no more will be taken.
+    const check = (): void => {
+      const taken = jobs.length - unclaimed();
+      if (!ended && results.length === taken && (taken === jobs.length || stopped())) end();
     };
-    const crashed = (w: Worker, why: string, cause?: Error): void => {
-      const job = running.get(w);
-      const what = job ? `the worker training lr ${fmt(job.lr)}` : 'a sweep worker';
+    const record = (r: RunResult): void => {
+      results.push(r);
+      opts.onResult?.(r);
+      check();
+    };
+    const crashed = (slot: number, why: string, cause?: Error): void => {
+      const index = Atomics.load(running, slot) - 1;
+      const what = index >= 0 ? `the worker training lr ${fmt(jobs[index].lr)}` : 'a sweep worker';
       end(new UserError(`${what} stopped: ${why} (run again with --verbose for details, and please report it)`, 1, { cause }));
     };
 
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(url, { workerData: init });
-      pool.push(w);
-      w.on('message', (m: WorkerMessage) => {
-        if (m.type === 'progress') opts.onProgress?.(m.index, m.epoch, m.loss);
-        else {
-          running.delete(w);
-          results.push(m.result);
-          opts.onResult?.(m.result);
-          next(w);
-        }
-      });
-      w.on('error', (err) => crashed(w, err.message, err));
-      w.on('exit', (code) => { if (!ended) crashed(w, `its thread exited with code ${code}`); });
-      next(w);
-    }
+    let decided = size === 0;
+    /** `left`: seconds the main thread alone would still train. Decides once, on the first estimate. */
+    const startWorkers = (left: number): void => {
+      if (decided || ended || stopped()) return;
+      decided = true;
+      const n = Math.min(size, unclaimed(), perWorker > 0 ? Math.floor(left / perWorker) : Infinity);
+      if (n <= 0) return;
+      const init: Omit<WorkerInit, 'slot'> = { jobs: [...jobs], frames: sharedFrames(frames), count, next: nextBuffer, running: runningBuffer, stop: stopBuffer };
+      for (let slot = 0; slot < n; slot++) {
+        const w = new Worker(url, { workerData: { ...init, slot } satisfies WorkerInit });
+        pool.push(w);
+        w.on('message', (m: WorkerMessage) => {
+          if (ended) return;
+          if (m.type === 'progress') opts.onProgress?.(m.index, m.epoch, m.loss);
+          else record(m.result);
+        });
+        w.on('error', (err) => crashed(slot, err.message, err));
+        // A worker ends by itself (code 0) once the queue is empty; any other end is a crash.
+        w.on('exit', (code) => {
+          if (!ended && (code !== 0 || Atomics.load(running, slot) !== 0)) crashed(slot, `its thread exited with code ${code}`);
+        });
+      }
+    };
+    if (perWorker === 0) startWorkers(Infinity);
+
+    // The main thread's share: the same loop as a worker's, between the event-loop turns train() yields.
+    const mainLoop = async (): Promise<void> => {
+      while (inMain && !ended && !stopped()) {
+        const index = Atomics.add(next, 0, 1);
+        if (index >= jobs.length) break;
+        const epochs = jobs[index].options.epochs;
+        const t0 = performance.now();
+        // From this run's pace so far: the rest of it, and every run nobody has taken yet.
+        const estimate = (done: number, rest: number): void => {
+          if (decided || done === 0) return;
+          const perEpoch = (performance.now() - t0) / 1000 / done;
+          startWorkers(perEpoch * (rest + unclaimed() * epochs));
+        };
+        const r = await runJob(jobs[index], frames, count, threadId, {
+          shouldStop: () => ended || stopped(),
+          onProgress: (epoch, loss) => {
+            estimate(epoch, epochs - epoch);
+            opts.onProgress?.(index, epoch, loss);
+          },
+        });
+        if (ended) return;
+        if (r.stopped !== 'diverged') estimate(r.losses.length, 0); // a diverged run tells nothing of the others' pace
+        record(r);
+      }
+      check();
+    };
+    mainLoop().catch((err: unknown) => end(err instanceof Error ? err : new Error(String(err))));
   });
 }

@@ -41,7 +41,7 @@ export interface SweepJob {
 export interface RunResult extends TrainResult {
   index: number;
   lr: number;
-  /** The worker thread that ran it (0: the main thread). */
+  /** The thread that ran it (node:worker_threads threadId; 0: the main thread). */
   threadId: number;
 }
 
@@ -56,7 +56,8 @@ export async function runJob(
   threadId: number,
   hooks: { shouldStop: () => boolean; onProgress: (epoch: number, loss: number) => void },
 ): Promise<RunResult> {
-  const result = await train(job.net, frames, count, rngAfter(job.seed, job.draws), {
+  // train() works in place: every run, in whichever thread, gets its own copy of the start.
+  const result = await train(cloneNetwork(job.net), frames, count, rngAfter(job.seed, job.draws), {
     ...job.options,
     lr: job.lr,
     shouldStop: hooks.shouldStop,

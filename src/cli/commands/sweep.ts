@@ -13,7 +13,7 @@ import { renderLossCurves } from '../render-multi.js';
 import { positiveNumber, positiveInt, seedValue } from '../options.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { lrList } from '../lr-list.js';
-import { CountingRng, runJob, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
+import { CountingRng, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
 import { samplePath } from './train.js';
 
@@ -47,7 +47,7 @@ export function registerSweep(program: Command): void {
     .option('--shuffle', 'visit the frames in a new random order each epoch (the same orders in every run)')
     .option('--seed <n>', 'seed for the initial weights and the shuffle (default: random; always printed)', seedValue)
     .option('--init <model.json>', 'start every run from a saved model instead of random weights')
-    .option('--workers <n>', 'worker threads (default: one per core, at most one per run)', positiveInt)
+    .option('--workers <n>', 'threads training runs at once, this one included (default: one per core, at most one per run; 1: one run after another in this thread)', positiveInt)
     .option('--log', 'log-scale y axis for the loss curves')
     .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart');
   addNetworkOptions(cmd).action(async (flags: SweepFlags, c: Command) => {
@@ -98,7 +98,10 @@ interface Sweep {
   flags: SweepFlags;
   options: SharedTrainOptions;
   results: RunResult[];
-  workers: number;
+  /** Threads the runs could be shared among, the main thread included (--workers). */
+  threads: number;
+  /** Worker threads actually started (none when the sweep was too short to pay for one). */
+  workerThreads: number;
   wallSeconds: number;
   interrupted: boolean;
 }
@@ -117,7 +120,8 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
 
   const lrs = flags.lr;
   const jobs: SweepJob[] = lrs.map((lr, index) => ({ index, lr, net, seed, draws, options }));
-  const workers = lrs.length === 1 ? 0 : Math.min(lrs.length, flags.workers ?? availableParallelism());
+  // The main thread trains too: N threads = the main one + N − 1 workers.
+  const threads = Math.min(lrs.length, flags.workers ?? availableParallelism());
 
   // Ctrl-C: every run stops at its next slice, queued runs never start; what finished is shown. A second Ctrl-C quits.
   const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -127,7 +131,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   };
   process.on('SIGINT', onSigint);
 
-  const where = workers === 0 ? 'in this thread' : `on ${workers} worker thread${workers === 1 ? '' : 's'}`;
+  const where = threadsText(threads);
   const spin = await progress(io, `Sweeping ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} (${lrs.map((x) => fmt(x)).join(', ')}) on ${frames.count} frames, ${flags.epochs} epochs each, ${where}`);
   const epochNow = new Map<number, number>();
   const onProgress = (index: number, epoch: number): void => {
@@ -140,14 +144,9 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   };
   const started = performance.now();
   let results: RunResult[];
+  let workerThreads: number;
   try {
-    if (workers === 0) {
-      const r = await runJob(jobs[0], frames.data, frames.count, 0, { shouldStop: () => Atomics.load(stop, 0) !== 0, onProgress: (e) => onProgress(0, e) });
-      onResult(r);
-      results = [r];
-    } else {
-      results = (await runPool(jobs, frames.data, frames.count, { workers, stop, onProgress, onResult })).results;
-    }
+    ({ results, workers: workerThreads } = await runPool(jobs, frames.data, frames.count, { workers: threads - 1, stop, onProgress, onResult }));
   } catch (e) {
     spin.fail('sweep failed');
     throw e;
@@ -159,7 +158,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   if (interrupted) spin.fail(`interrupted: ${results.filter((r) => r.stopped !== 'interrupted').length} of ${lrs.length} runs finished`);
   else spin.succeed(`swept ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} in ${wallSeconds.toFixed(2)} s`);
 
-  const sweep: Sweep = { audio, frames, net, scale, seed, flags, options, results, workers, wallSeconds, interrupted };
+  const sweep: Sweep = { audio, frames, net, scale, seed, flags, options, results, threads, workerThreads, wallSeconds, interrupted };
   io.out.write((flags.json ? JSON.stringify(toJson(sweep)) : renderSweep(io, sweep)) + '\n');
 
   if (interrupted) return EXIT.interrupted;
@@ -169,6 +168,21 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
     throw new UserError(`every learning rate diverged, even the smallest (lr ${fmt(s)}, at epoch ${results[0].losses.length}): try smaller ones, e.g. --lr ${smaller}`, EXIT.diverged);
   }
   return EXIT.ok;
+}
+
+function threadsText(threads: number): string {
+  return threads === 1 ? 'in this thread' : `on up to ${threads} threads (this one, and ${threads === 2 ? 'a worker' : `${threads - 1} workers`} if the runs are long enough)`;
+}
+
+/** Where the runs went: "3 in the main thread and 2 on 1 worker thread". */
+function placesText(s: Sweep): string {
+  const here = s.results.filter((r) => r.threadId === 0).length;
+  const workers = new Set(s.results.filter((r) => r.threadId !== 0).map((r) => r.threadId)).size;
+  const runs = `${s.results.length} run${s.results.length === 1 ? '' : 's'}`;
+  if (workers > 0) return `${runs}, ${here} in the main thread and ${s.results.length - here} on ${workers} worker thread${workers === 1 ? '' : 's'}`;
+  if (s.threads === 1 || s.results.length < 2) return `${runs}, all in the main thread`;
+  const why = s.workerThreads === 0 ? 'too short to pay for starting a worker thread' : 'done before a worker thread was ready';
+  return `${runs}, all in the main thread (${why})`;
 }
 
 function statusText(r: RunResult, epochs: number): string {
@@ -212,7 +226,8 @@ function toJson(s: Sweep): Record<string, unknown> {
     },
     seed: s.seed,
     parameters: networkParameterCount(s.net),
-    workers: s.workers,
+    workers: s.threads,
+    workerThreads: s.workerThreads,
     wallSeconds: s.wallSeconds,
     interrupted: s.interrupted,
     runs: s.results.map((r) => ({
@@ -275,7 +290,6 @@ function renderSweep(io: Io, s: Sweep): string {
   lines.push(`network:   ${describeNetwork(s.net)}, ${networkParameterCount(s.net)} parameters`);
   lines.push(`training:  ${s.flags.epochs} epochs per run, ${how}${s.options.shuffle ? ', shuffled' : ' in frame order'}, every run from the same initial weights${s.flags.init ? ` (${s.flags.init})` : ''}`);
   lines.push(`seed:      ${s.seed}   (train --lr X --seed ${s.seed} with the same options repeats one run bit for bit)`);
-  const threads = s.workers === 0 ? 'in the main thread' : `on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}`;
-  lines.push(`time:      ${s.wallSeconds.toFixed(2)} s wall, ${s.results.length} run${s.results.length === 1 ? '' : 's'} ${threads}`);
+  lines.push(`time:      ${s.wallSeconds.toFixed(2)} s wall, ${placesText(s)}`);
   return lines.join('\n');
 }
