@@ -165,20 +165,26 @@ for (const sizes of [[160, 10, 160], [160, 64, 10, 64, 160]]) {
 const cli = runCli();
 console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (450 frames)`);
 
-// dlaudio sweep: the same 5 learning rates on 1 worker thread, then on 2 (one per core); the
-// sweep's own wall time (start-up excluded) from --json. The sample is small: a second set with
-// 1000 epochs per run shows the scaling once thread start-up no longer dominates.
-function runSweep(workers, epochs) {
-  const runs = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const r = spawnSync(process.execPath, [join(root, 'bin/dlaudio.js'), 'sweep', '--lr', '0.001,0.003,0.01,0.03,0.1', '--epochs', String(epochs), '--seed', '42', '--workers', String(workers), '--json'], { cwd: root, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`dlaudio sweep failed: ${r.stderr}`);
-    runs.push({ seconds: JSON.parse(r.stdout).wallSeconds, loss: 0 });
-  }
-  return stats(runs);
+// dlaudio sweep: the same 5 learning rates one after another in the main thread (--workers 1),
+// then shared between the main thread and worker threads (default: one thread per core; workers
+// start only once the runs left pay for their start-up). The sweep's own wall time from --json
+// (Node start-up excluded), the two settings alternating so a load change hits both; then how many
+// threads ran runs in the pooled sweeps (1: the sweep was too short for a worker).
+function sweepOnce(workers, epochs) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/dlaudio.js'), 'sweep', '--lr', '0.001,0.003,0.01,0.03,0.1', '--epochs', String(epochs), '--seed', '42', ...(workers ? ['--workers', String(workers)] : []), '--json'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dlaudio sweep failed: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  return { seconds: j.wallSeconds, loss: 0, threads: new Set(j.runs.map((run) => run.threadId)).size };
 }
-for (const epochs of [100, 1000]) {
-  const one = runSweep(1, epochs);
-  const two = runSweep(2, epochs);
-  console.log(`${`dlaudio sweep, 5 lrs × ${epochs} epochs`.padEnd(38)} 1 worker ${one.best.toFixed(3)} s (${one.median.toFixed(3)}), 2 workers ${two.best.toFixed(3)} s (${two.median.toFixed(3)}): ×${(one.best / two.best).toFixed(2)}`);
+for (const epochs of [100, 300, 1000]) {
+  const serial = [];
+  const pooled = [];
+  for (let i = 0; i < REPEATS; i++) {
+    serial.push(sweepOnce(1, epochs));
+    pooled.push(sweepOnce(null, epochs));
+  }
+  const one = stats(serial);
+  const pool = stats(pooled);
+  const threads = pooled.map((r) => r.threads).join(',');
+  console.log(`${`dlaudio sweep, 5 lrs × ${epochs} epochs`.padEnd(38)} serial ${one.best.toFixed(3)} s (${one.median.toFixed(3)}), pool ${pool.best.toFixed(3)} s (${pool.median.toFixed(3)}): ×${(one.best / pool.best).toFixed(2)}, threads used ${threads}`);
 }

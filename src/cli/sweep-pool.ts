@@ -1,10 +1,10 @@
 /**
  * Runs a sweep's jobs on the main thread and, when the sweep is long enough to pay for them,
  * a few worker threads, all taking runs from one shared queue: whichever thread is free takes
- * the next run. The main thread starts training at once; a worker costs ~35 ms to start on an
- * idle core (a Node thread ~22 ms, then the trainer's modules ~10 ms; the WebAssembly kernel
- * compiles in under 1 ms and V8 shares it between threads) and ~10 ms more warming up on its
- * first run, CPU time a busy machine takes from the runs. So workers start only once the main
+ * the next run. The main thread starts training at once; a worker costs ~30 ms to start on an
+ * idle core (a Node thread ~20 ms, then the trainer's modules ~7 ms; the WebAssembly kernel
+ * compiles in under 1 ms, so it is not worth handing over) and ~15 ms more warming up on its
+ * first run: CPU time a busy machine takes from the runs. So workers start only once the main
  * thread has measured enough training left: a short sweep is exactly the serial one, a long one
  * uses every core. Results arrive as runs finish; a crashed worker ends the sweep with one line
  * naming its run.
