@@ -72,8 +72,8 @@ describe('dlaudio sweep (real bin)', () => {
   });
 
   it('shares the runs between the main thread and worker threads, one thread per core at most; --workers 1 runs them one after another here', async () => {
-    // ~0.3 s per run on the sample: long enough for a worker to be started (and ready) while the main thread is on its first run.
-    const args = ['--lr', '0.01,0.02,0.03', '--epochs', '1500', '--seed', '1'];
+    // ~0.6 s per run on the sample: long enough (with a wide margin on a loaded CI machine) for a worker to be started (and ready) while the main thread is on its first run.
+    const args = ['--lr', '0.01,0.02,0.03', '--epochs', '3000', '--seed', '1'];
     const j = await sweepJson(args);
     const threads = Math.min(3, availableParallelism());
     expect(j.workers).toBe(threads);
@@ -85,8 +85,8 @@ describe('dlaudio sweep (real bin)', () => {
     // Whichever thread ran it, a run's numbers are the same.
     expect(j.runs.map((r) => r.losses)).toEqual(serial.runs.map((r) => r.losses));
     const onWorker = j.runs.find((r) => r.threadId !== 0);
-    if (onWorker) expect(onWorker.finalLoss).toBe(await trainFinal(['--lr', String(onWorker.lr), '--epochs', '1500', '--seed', '1']));
-    const single = await sweepJson(['--lr', '0.02', '--epochs', '1500', '--seed', '1']);
+    if (onWorker) expect(onWorker.finalLoss).toBe(await trainFinal(['--lr', String(onWorker.lr), '--epochs', '3000', '--seed', '1']));
+    const single = await sweepJson(['--lr', '0.02', '--epochs', '3000', '--seed', '1']);
     expect(single.workers).toBe(1);
     expect(single.runs[0].threadId).toBe(0);
     expect(single.runs[0].losses).toEqual(j.runs[1].losses);
@@ -97,7 +97,7 @@ describe('dlaudio sweep (real bin)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^time: +\d+\.\d\d s wall, 2 runs, all in the main thread \(too short to pay for starting a worker thread\)$/m);
     expect(r.stderr).toMatch(/Sweeping 2 learning rates .* on up to 2 threads \(this one, and a worker if the runs are long enough\)/);
-    const long = await runBin(['sweep', '--lr', '0.01,0.02,0.03', '--epochs', '1500', '--seed', '1', '--workers', '2']);
+    const long = await runBin(['sweep', '--lr', '0.01,0.02,0.03', '--epochs', '3000', '--seed', '1', '--workers', '2']);
     expect(long.code, long.stderr).toBe(0);
     expect(long.stdout).toMatch(/^time: +\d+\.\d\d s wall, 3 runs, [12] in the main thread and [12] on 1 worker thread$/m);
   });
