@@ -55,11 +55,16 @@ export function pcaName(ref: Pick<PcaReference, 'k' | 'isBound'>): string {
   return `PCA-${ref.k} ${ref.isBound ? 'bound' : 'reference'}`;
 }
 
+/** A loss as printed: diverged weights give NaN, which is no number to show. */
+export function fmtLoss(x: number): string {
+  return Number.isNaN(x) ? 'not a number (diverged weights)' : fmt(x);
+}
+
 /** "PCA-10 bound: 0.00091 — yours: 0.00120, 1.32× the bound" */
 export function pcaLossLine(ref: PcaReference, modelLoss: number): string {
   const word = ref.isBound ? 'bound' : 'reference';
-  const ratio = ref.loss > 0 ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
-  return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmt(modelLoss)}${ratio}`;
+  const ratio = ref.loss > 0 && Number.isFinite(modelLoss) ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
+  return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmtLoss(modelLoss)}${ratio}`;
 }
 
 export function pcaJson(ref: PcaReference, modelLoss?: number): Record<string, unknown> {
@@ -106,6 +111,18 @@ export function checkOutputPath(out: string, option: string, inputs: readonly st
   };
   if (!stat(dir)?.isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist (create it, or give another path with ${option})`);
   if (stat(out)?.isDirectory()) throw new UserError(`cannot write ${out}: it is a folder; give a file name with ${option}`);
+}
+
+/** Two outputs of one command given the same path: the second would overwrite the first. */
+export function checkDistinctOutputs(outputs: ReadonlyArray<readonly [option: string, path: string | undefined]>): void {
+  const given = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined);
+  for (let i = 0; i < given.length; i++) {
+    for (let j = i + 1; j < given.length; j++) {
+      const [a, pa] = given[i];
+      const [b, pb] = given[j];
+      if (resolve(pa) === resolve(pb)) throw new UsageError(`${a} ${pa} and ${b} ${pb} are the same file: give each its own name`);
+    }
+  }
 }
 
 /** Writes the whole file or nothing; one line when the disk says no. */

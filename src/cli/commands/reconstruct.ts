@@ -9,7 +9,7 @@ import { fmt } from '../render.js';
 import { samplePath } from './train.js';
 import { writeHtmlReport } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
-import { checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
+import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 
 interface ReconstructFlags {
   model: string;
@@ -35,6 +35,7 @@ export function registerReconstruct(program: Command): void {
       const wav = flags.wav ?? samplePath();
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
       if (flags.report !== undefined) await checkReportPath(flags.report);
+      checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
       const { net, scale } = loadModel(flags.model);
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
       const audio = loadWav(wav);

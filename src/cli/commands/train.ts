@@ -20,7 +20,7 @@ import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/opt
 import { playReconstruction } from './play.js';
 import { writeHtmlReport, type ConfigValue } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
-import { checkOutputPath, trainQuality } from '../quality.js';
+import { checkDistinctOutputs, checkOutputPath, fmtLoss, trainQuality } from '../quality.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
@@ -78,7 +78,13 @@ export function registerTrain(program: Command): void {
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
     if (flags.report !== undefined) await checkReportPath(flags.report);
-    if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [flags.wav ?? '', flags.init ?? '', flags.keep ?? ''].filter((p) => p !== ''));
+    // The audio read: --wav, the bundled sample when neither --wav nor --device, or --keep's recording.
+    const audioIn = flags.wav ?? (flags.device === undefined ? samplePath() : flags.keep);
+    const inputs = [audioIn, flags.keep].filter((p): p is string => p !== undefined);
+    if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
+    // --save over --init is allowed: it continues training the same model file.
+    if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
+    checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
     const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
     process.exitCode = await runTraining(io, audio, flags, c, setup);
   });
@@ -188,12 +194,17 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.losses.length} of ${flags.epochs} epochs`);
   else spin.succeed(`trained ${result.losses.length} epochs in ${result.seconds.toFixed(2)} s`);
 
-  if (flags.save !== undefined && result.stopped !== 'diverged') {
+  // Diverged weights make neither a model nor a recording worth keeping (the report still shows them).
+  const diverged = result.stopped === 'diverged';
+  if (flags.save !== undefined && !diverged) {
     await saveModel(flags.save, net, scale);
     info(io, `model saved to ${flags.save}${result.stopped === 'interrupted' ? ' (as trained so far)' : ''}`);
   }
+  const notWritten = [flags.save, flags.outWav].filter((p): p is string => diverged && p !== undefined);
+  if (notWritten.length > 0) info(io, `not written, the training diverged: ${notWritten.join(', ')}`);
 
-  const quality = await trainQuality(net, scale, frames, finalModelLoss, flags.outWav, audio.samples.subarray(0, frames.count * FRAME_SIZE), SAMPLE_RATE);
+  const outWav = diverged ? undefined : flags.outWav;
+  const quality = await trainQuality(net, scale, frames, finalModelLoss, outWav, audio.samples.subarray(0, frames.count * FRAME_SIZE), SAMPLE_RATE);
   const report = { audio, frames, net, learning, scale, seed, flags, result, finalModelLoss, quality };
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
@@ -295,7 +306,7 @@ function renderReport(io: Io, r: Report): string {
     lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
   }
-  lines.push(`model loss:  ${fmt(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
+  lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
   lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
   if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${KERNEL_NAMES[r.result.kernel]})`);

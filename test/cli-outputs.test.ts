@@ -1,0 +1,113 @@
+/**
+ * What the offline commands write, and refuse to write, at the edges a learner hits: outputs in a
+ * missing folder, over an input or over each other, and after a diverged training.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBin } from './helpers/run.js';
+import { SAMPLE, sampleInt16 } from './helpers/sample.js';
+import { encodeWav16 } from '../src/audio/wav.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'dlaudio-outputs-')); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+/** The error lines on stderr: exactly one, matching. */
+function expectOneError(stderr: string, pattern: RegExp): void {
+  const errors = stderr.split('\n').filter((l) => l.startsWith('dlaudio:'));
+  expect(errors, stderr).toHaveLength(1);
+  expect(errors[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+/** A WAV of the sample's first `frames` frames, in the test folder. */
+function wavFile(name: string, frames: number): string {
+  const path = join(dir, name);
+  writeFileSync(path, encodeWav16(sampleInt16().slice(0, frames * 160), 16000));
+  return path;
+}
+
+describe('train --save is checked before training, like --out-wav and --report', () => {
+  it('a missing folder: refused with one line before any epoch', async () => {
+    const r = await runBin(['train', '--epochs', '5', '--seed', '1', '--save', join(dir, 'nope', 'm.json')]);
+    expect(r.code).toBe(1);
+    expectOneError(r.stderr, /the folder .*nope does not exist \(create it, or give another path with --save\)/);
+    expect(r.stderr).not.toMatch(/^Training /m);
+    expect(r.stdout).toBe('');
+  });
+
+  it('the input WAV: refused (exit 2), the WAV left as it was', async () => {
+    const wav = wavFile('in.wav', 40);
+    const before = readFileSync(wav);
+    const r = await runBin(['train', '--epochs', '1', '--wav', wav, '--save', wav]);
+    expect(r.code).toBe(2);
+    expectOneError(r.stderr, /--save .*in\.wav is also an input: give another name/);
+    expect(readFileSync(wav).equals(before)).toBe(true);
+  });
+
+  it('the bundled sample when no --wav is given: refused, the sample left as it was', async () => {
+    const before = readFileSync(SAMPLE);
+    try {
+      const r = await runBin(['train', '--epochs', '1', '--save', SAMPLE]);
+      expect(r.code).toBe(2);
+      expectOneError(r.stderr, /is also an input/);
+    } finally {
+      // Should the check ever break, put the fixture back for the other tests.
+      if (!readFileSync(SAMPLE).equals(before)) writeFileSync(SAMPLE, before);
+    }
+  });
+
+  it('the same file as --out-wav: refused before training (exit 2)', async () => {
+    const out = join(dir, 'both.wav');
+    const r = await runBin(['train', '--epochs', '1', '--save', out, '--out-wav', out]);
+    expect(r.code).toBe(2);
+    expectOneError(r.stderr, /--save .*both\.wav and --out-wav .*both\.wav are the same file: give each its own name/);
+    expect(readdirSync(dir)).not.toContain('both.wav');
+  });
+
+  it('over the --init model is allowed: it continues training that model', async () => {
+    const model = join(dir, 'cont.json');
+    const first = await runBin(['train', '--epochs', '2', '--seed', '3', '--save', model, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await runBin(['train', '--epochs', '2', '--init', model, '--save', model, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { firstLoss: number }).firstLoss).toBeLessThan((JSON.parse(first.stdout) as { firstLoss: number }).firstLoss);
+  });
+});
+
+describe('reconstruct: --out and --report', () => {
+  it('the same file for both is refused (exit 2)', async () => {
+    const model = join(dir, 'rec.json');
+    expect((await runBin(['train', '--epochs', '1', '--seed', '1', '--save', model])).code).toBe(0);
+    const out = join(dir, 'same.html');
+    const r = await runBin(['reconstruct', '--model', model, '--out', out, '--report', out]);
+    expect(r.code).toBe(2);
+    expectOneError(r.stderr, /--out .*same\.html and --report .*same\.html are the same file/);
+    expect(readdirSync(dir)).not.toContain('same.html');
+  });
+});
+
+describe('train that diverges (--lr 1)', () => {
+  it('writes neither --save nor --out-wav, says so, prints no NaN, exit 3', async () => {
+    const model = join(dir, 'div.json');
+    const wav = join(dir, 'div.wav');
+    const r = await runBin(['train', '--lr', '1', '--epochs', '5', '--seed', '1', '--save', model, '--out-wav', wav]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^not written, the training diverged: .*div\.json, .*div\.wav$/m);
+    expectOneError(r.stderr, /training diverged at epoch 1 .*try a smaller learning rate, e\.g\. --lr 0\.1$/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('div') || f.endsWith('.tmp'))).toEqual([]);
+    expect(r.stdout).not.toMatch(/NaN/);
+    expect(r.stdout).toMatch(/^model loss: +not a number \(diverged weights\)/m);
+    expect(r.stdout).toMatch(/yours: not a number \(diverged weights\) /);
+  });
+
+  it('--json: valid JSON with reconstruction null, modelLoss null', async () => {
+    const r = await runBin(['train', '--lr', '1', '--epochs', '5', '--seed', '1', '--out-wav', join(dir, 'div2.wav'), '--json']);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout) as { stopped: string; reconstruction: unknown; modelLoss: unknown; pca: { ratio: unknown } };
+    expect(j).toMatchObject({ stopped: 'diverged', reconstruction: null, modelLoss: null, pca: { ratio: null } });
+    expect(readdirSync(dir)).not.toContain('div2.wav');
+  });
+});
