@@ -111,3 +111,21 @@ describe('train that diverges (--lr 1)', () => {
     expect(readdirSync(dir)).not.toContain('div2.wav');
   });
 });
+
+describe('a silent original (all zeros)', () => {
+  it('reconstruct through a model with biases: SNR −∞ said in words, in the summary and the report', async () => {
+    const model = join(dir, 'bias.json');
+    const t = await runBin(['train', '--layers', '160,8,160', '--bias', '--epochs', '2', '--seed', '1', '--save', model]);
+    expect(t.code, t.stderr).toBe(0);
+    const silent = join(dir, 'silent.wav');
+    writeFileSync(silent, encodeWav16(new Int16Array(1600), 16000));
+    const report = join(dir, 'silent.html');
+    const r = await runBin(['reconstruct', '--model', model, '--wav', silent, '--report', report]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^SNR: +−∞ dB \(the original is silent\)/m);
+    expect(r.stdout).not.toMatch(/Infinity|NaN/);
+    expect(readFileSync(report, 'utf8')).toMatch(/data-key="snrDb".*>−∞ dB \(the original is silent\)</);
+    const j = await runBin(['reconstruct', '--model', model, '--wav', silent, '--json']);
+    expect((JSON.parse(j.stdout) as { snrDb: unknown }).snrDb).toBeNull();
+  });
+});

@@ -15,9 +15,10 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { UserError, UsageError } from '../errors.js';
 import { fmt, fmtInt } from './render.js';
 
-/** "9.87 dB"; ∞ for a perfect copy. */
+/** "9.87 dB"; ∞ for a perfect copy, −∞ for sound where the original is silent. */
 export function fmtDb(x: number): string {
   if (x === Infinity) return '∞ dB (identical)';
+  if (x === -Infinity) return '−∞ dB (the original is silent)';
   if (Number.isNaN(x)) return 'n/a';
   return `${x.toFixed(2)} dB`;
 }

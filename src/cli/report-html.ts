@@ -168,6 +168,7 @@ const minus = (v: number): string => String(v).replace('-', '−');
 
 function db(v: number): string {
   if (v === Infinity) return '∞ dB';
+  if (v === -Infinity) return '−∞ dB (the original is silent)';
   return Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} dB`;
 }
 
