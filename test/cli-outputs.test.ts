@@ -129,3 +129,22 @@ describe('a silent original (all zeros)', () => {
     expect((JSON.parse(j.stdout) as { snrDb: unknown }).snrDb).toBeNull();
   });
 });
+
+describe('compress / decompress of a file shorter than its decoder', () => {
+  it('says the .dla is larger than the WAV, not "×0.05 smaller"', async () => {
+    const model = join(dir, 'small.json');
+    expect((await runBin(['train', '--epochs', '1', '--seed', '1', '--save', model])).code).toBe(0);
+    const wav = wavFile('ten.wav', 10);
+    const dla = join(dir, 'ten.dla');
+    const c = await runBin(['compress', wav, '--model', model, '-o', dla]);
+    expect(c.code, c.stderr).toBe(0);
+    const d = await runBin(['decompress', dla, '-o', join(dir, 'ten-out.wav')]);
+    expect(d.code, d.stderr).toBe(0);
+    for (const out of [c.stdout, d.stdout]) {
+      const m = /^file: +×([\d.]+) larger than the 16-bit WAV \(3 244 bytes\): on so short a file the decoder's weights outweigh the codes$/m.exec(out);
+      expect(m, out).not.toBeNull();
+      expect(Number(m![1])).toBeCloseTo(readFileSync(dla).length / 3244, 2);
+      expect(out).not.toMatch(/smaller/);
+    }
+  });
+});

@@ -38,6 +38,12 @@ export function fileSizeText(f: DlaFile): string {
   return `${fmtInt(s.total)} bytes = header ${s.header} + decoder ${fmtInt(s.decoder)} + ranges ${s.maxima} + codes ${fmtInt(s.codes)} + CRC ${s.crc}`;
 }
 
+/** "×13.1 smaller than the 16-bit WAV (144 044 bytes)"; on a short file the decoder can make it larger. */
+export function fileRatioText(ratio: number, wavBytes: number): string {
+  const wav = `the 16-bit WAV (${fmtInt(wavBytes)} bytes)`;
+  return ratio >= 1 ? `×${fmt(ratio)} smaller than ${wav}` : `×${fmt(1 / ratio)} larger than ${wav}: on so short a file the decoder's weights outweigh the codes`;
+}
+
 /** The .dla against the 16-bit WAV of the same frames (44-byte header). */
 export function fileRatio(f: DlaFile): { wavBytes: number; ratio: number } {
   const wavBytes = 44 + 2 * f.frameCount * f.frameSize;
@@ -107,7 +113,7 @@ export function registerCompress(program: Command): void {
         `${label('model:')}${flags.model} (${describeNetwork(net)})`,
         `${label('output:')}${flags.out}, ${fileSizeText(dla)}`,
         `${label('bitrate:')}${bitrateText(dla)}`,
-        `${label('file:')}×${fmt(ratio)} smaller than the 16-bit WAV (${fmtInt(wavBytes)} bytes); the decoder's weights travel in the file`,
+        `${label('file:')}${fileRatioText(ratio, wavBytes)}${ratio >= 1 ? '; the decoder\'s weights travel in the file' : ''}`,
         `${label('SNR:')}${fmtDb(s.snr)}   segmental ${fmtDb(s.segmental)}   (codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; unquantised: ${fmtDb(unquantised.summary.snr.snr)})`,
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
         ...referenceLines(refs, label),

@@ -8,7 +8,7 @@ import { pcaShapeOfDecoder } from '../../model/pca.js';
 import { UserError } from '../../errors.js';
 import { makeIo, info, warn } from '../output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
-import { bitrateText, fileRatio, fileSizeText } from './compress.js';
+import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
 import { label } from './reconstruct.js';
 import { fmt, fmtInt } from '../render.js';
 
@@ -104,7 +104,7 @@ export function registerDecompress(program: Command): void {
         `${label('codes:')}${dla.frameCount} frames (${secs.toFixed(2)} s) of ${dla.codeSize} codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; decoder ${decoderText(dla)}`,
         `${label('output:')}${flags.out} (${fmt(dla.sampleRate / 1000)} kHz mono 16-bit)`,
         `${label('bitrate:')}${bitrateText(dla)}`,
-        `${label('file:')}×${fmt(ratio)} smaller than the 16-bit WAV (${fmtInt(wavBytes)} bytes)`,
+        `${label('file:')}${fileRatioText(ratio, wavBytes)}`,
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
       ];
       if (compared) {
