@@ -131,9 +131,13 @@ describe('a silent original (all zeros)', () => {
 });
 
 describe('compress / decompress of a file shorter than its decoder', () => {
-  it('says the .dla is larger than the WAV, not "×0.05 smaller"', async () => {
-    const model = join(dir, 'small.json');
+  let model: string;
+  beforeAll(async () => {
+    model = join(dir, 'small.json');
     expect((await runBin(['train', '--epochs', '1', '--seed', '1', '--save', model])).code).toBe(0);
+  });
+
+  it('says the .dla is larger than the WAV, not "×0.05 smaller"', async () => {
     const wav = wavFile('ten.wav', 10);
     const dla = join(dir, 'ten.dla');
     const c = await runBin(['compress', wav, '--model', model, '-o', dla]);
@@ -146,5 +150,16 @@ describe('compress / decompress of a file shorter than its decoder', () => {
       expect(Number(m![1])).toBeCloseTo(readFileSync(dla).length / 3244, 2);
       expect(out).not.toMatch(/smaller/);
     }
+  });
+
+  it('decompress with an unreadable --ref fails before writing its output', async () => {
+    const dla = join(dir, 'ref.dla');
+    expect((await runBin(['compress', wavFile('ref.wav', 10), '--model', model, '-o', dla])).code).toBe(0);
+    const short = join(dir, 'short.wav');
+    writeFileSync(short, encodeWav16(new Int16Array(100), 16000));
+    const r = await runBin(['decompress', dla, '-o', join(dir, 'ref-out.wav'), '--ref', short]);
+    expect(r.code).toBe(1);
+    expectOneError(r.stderr, /short\.wav: too short/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('ref-out') || f.endsWith('.tmp'))).toEqual([]);
   });
 });

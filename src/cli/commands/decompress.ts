@@ -55,8 +55,8 @@ export function registerDecompress(program: Command): void {
       checkOutputPath(flags.out, '--out', [input, ...(flags.ref !== undefined ? [flags.ref] : [])]);
       const dla = readDlaFile(input);
       const decoded = decompressDla(dla);
-      await writeWav(flags.out, decoded.samples, dla.sampleRate);
 
+      // --ref is read before writing: a bad one must not leave an output behind with an error.
       let compared: { snr: ReturnType<typeof snr>; refs: ReturnType<typeof references>; frames: number } | null = null;
       if (flags.ref !== undefined) {
         const audio = loadWav(flags.ref);
@@ -73,6 +73,7 @@ export function registerDecompress(program: Command): void {
           frames,
         };
       }
+      await writeWav(flags.out, decoded.samples, dla.sampleRate);
       const kbps = codeKbps(dla.codeSize, dla.bits, dla.sampleRate, dla.frameSize);
       const { wavBytes, ratio } = fileRatio(dla);
 
