@@ -1,6 +1,7 @@
 /**
- * What the offline commands write, and refuse to write, at the edges a learner hits: outputs in a
- * missing folder, over an input or over each other, and after a diverged training.
+ * What the offline commands write, refuse to write and print at the edges a learner hits: outputs
+ * in a missing folder, over an input or over each other, after a diverged training; silent or very
+ * short audio; broken model files.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
@@ -161,5 +162,16 @@ describe('compress / decompress of a file shorter than its decoder', () => {
     expect(r.code).toBe(1);
     expectOneError(r.stderr, /short\.wav: too short/);
     expect(readdirSync(dir).filter((f) => f.startsWith('ref-out') || f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('a broken model file', () => {
+  it('not JSON, with a newline in what V8 quotes: still one line, saying what to give instead', async () => {
+    const model = join(dir, 'typo.json');
+    writeFileSync(model, 'xx\n');
+    const r = await runBin(['reconstruct', '--model', model, '--wav', wavFile('typo.wav', 2)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/^dlaudio: .*typo\.json is not a valid dlaudio model: not JSON \(.*\) \(give a \.json written by `dlaudio train --save`\)\n$/);
   });
 });

@@ -67,7 +67,7 @@ export async function saveModel(path: string, net: Network, scale: number): Prom
 }
 
 export function loadModel(path: string): SavedModel {
-  const bad = (why: string): UserError => new UserError(`${path} is not a valid dlaudio model: ${why}`);
+  const bad = (why: string): UserError => new UserError(`${path} is not a valid dlaudio model: ${why} (give a .json written by \`dlaudio train --save\`)`);
   let text: string;
   try {
     if (statSync(path).isDirectory()) throw new UserError(`${path} is a folder, not a model file: give the .json written by \`dlaudio train --save\``);
@@ -82,7 +82,8 @@ export function loadModel(path: string): SavedModel {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw bad(`not JSON (${(e as Error).message})`);
+    // V8 quotes the start of the text, newlines and all: one line it must stay.
+    throw bad(`not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('expected a JSON object');
   const d = doc as Record<string, unknown>;
