@@ -162,3 +162,21 @@ describe('PCA on a sine', () => {
     expect(pcaLoss(p, 1) / energy).toBeGreaterThan(0.2);
   });
 });
+
+describe('PCA of fewer frames than dimensions (train --frames 1, a 10 ms file)', () => {
+  // Frames from the middle of the sample, where there is speech.
+  const s = sampleFrames(270);
+  const frames = (n: number): Float64Array => s.data.slice(250 * N, (250 + n) * N);
+
+  it('k ≥ the frame count: the loss is exactly 0, not rounding noise', () => {
+    for (const n of [1, 3, 10]) expect(pcaLoss(fitPca(frames(n), n, N, { centred: false }), 10)).toBe(0);
+    // Around their mean, n frames span n − 1 dimensions.
+    expect(pcaLoss(fitPca(frames(11), 11, N, { centred: true }), 10)).toBe(0);
+  });
+
+  it('below that rank the discarded eigenvalues still count', () => {
+    const p = fitPca(frames(3), 3, N, { centred: false });
+    expect(pcaLoss(p, 2)).toBeGreaterThan(0);
+    expect(pcaLoss(p, 2)).toBeCloseTo(projectionLoss(frames(3), 3, p.vectors, 2, null), 12);
+  });
+});

@@ -61,8 +61,11 @@ export function fitPca(frames: ArrayLike<number>, count: number, frameSize: numb
   const order = values.map((_, i) => i).sort((i, j) => values[j] - values[i]);
   const eigenvalues = new Float64Array(n);
   const vectors = new Float64Array(n * n);
+  // count frames span at most count dimensions (count − 1 around their mean): the eigenvalues past
+  // that are exactly 0, whatever rounding left there (else PCA-10 of one frame "loses" 1e-17).
+  const rank = opts.centred ? count - 1 : count;
   order.forEach((src, i) => {
-    eigenvalues[i] = Math.max(0, values[src]);
+    eigenvalues[i] = i < rank ? Math.max(0, values[src]) : 0;
     for (let d = 0; d < n; d++) vectors[i * n + d] = vecs.get(d, src);
   });
   return { frameSize: n, mean, eigenvalues, vectors, count };
