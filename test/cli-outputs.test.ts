@@ -175,3 +175,16 @@ describe('a broken model file', () => {
     expect(r.stderr).toMatch(/^dlaudio: .*typo\.json is not a valid dlaudio model: not JSON \(.*\) \(give a \.json written by `dlaudio train --save`\)\n$/);
   });
 });
+
+describe('gradcheck on silence', () => {
+  it('still passes (every gradient is 0) but warns that this proves little; none on the sample', async () => {
+    const silent = join(dir, 'gc-silent.wav');
+    writeFileSync(silent, encodeWav16(new Int16Array(1600), 16000));
+    const r = await runBin(['gradcheck', '--wav', silent, '--seed', '1', '--hidden', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: the 4 frames checked are silence \(all zeros\): most gradients are 0 there, so passing says little; give a --wav with sound$/m);
+    const speech = await runBin(['gradcheck', '--seed', '1', '--hidden', '4', '--frames', '1']);
+    expect(speech.code, speech.stderr).toBe(0);
+    expect(speech.stderr).not.toMatch(/warning/);
+  });
+});

@@ -8,7 +8,7 @@ import { addArchitectureOptions, networkSpecFrom, type NetworkFlags } from '../n
 import { Rng, randomSeed } from '../../model/rng.js';
 import { UserError } from '../../errors.js';
 import type { Io } from '../output.js';
-import { makeIo, info } from '../output.js';
+import { makeIo, info, warn } from '../output.js';
 import { fmt } from '../render.js';
 import { positiveInt, positiveNumber, seedValue } from '../options.js';
 import { samplePath } from './train.js';
@@ -56,6 +56,8 @@ export function registerGradcheck(program: Command): void {
         indices.push(best);
         picked.set(all.data.subarray(best * FRAME_SIZE, (best + 1) * FRAME_SIZE), i * FRAME_SIZE);
       }
+      // Silent frames make most gradients exactly 0: "OK" would then prove little.
+      if (picked.every((v) => v === 0)) warn(io, `the ${count === 1 ? 'frame' : `${count} frames`} checked ${count === 1 ? 'is' : 'are'} silence (all zeros): most gradients are 0 there, so passing says little; give a --wav with sound`);
       const seed = flags.seed ?? randomSeed();
       if (flags.layers !== undefined || flags.bias === true) {
         checkNetwork(io, flags, createNetwork(spec.sizes, { bias: spec.bias, precision: 'float64' }), seed, picked, count, { path: audio.source.path, indices, available: all.count });
