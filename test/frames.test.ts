@@ -18,6 +18,18 @@ describe('framing', () => {
     expect(() => toFrames(ramp(159), { scale: 32000 }, 'a.wav')).toThrow(/160 samples .* a\.wav has 159/);
   });
 
+  it('--seconds shorter than a frame on a long enough file: a usage error (exit 2) saying the least to give', () => {
+    let caught: unknown;
+    try { toFrames(ramp(16000), { scale: 32000, seconds: 0.005 }); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(UserError);
+    expect((caught as UserError).exitCode).toBe(2);
+    expect((caught as UserError).message).toBe('--seconds 0.005 is less than one frame (160 samples, 10 ms at 16 kHz): give --seconds 0.01 or more');
+    // A file shorter than a frame is the file's problem, whatever --seconds says (exit 1).
+    try { toFrames(ramp(100), { scale: 32000, seconds: 0.005 }, 'a.wav'); } catch (e) { caught = e; }
+    expect((caught as UserError).exitCode).toBe(1);
+    expect((caught as UserError).message).toMatch(/^not enough audio for one frame/);
+  });
+
   it('161 samples: one frame, one trailing sample dropped and reported', () => {
     const f = toFrames(ramp(161), { scale: 32000 });
     expect(f.count).toBe(1);

@@ -34,6 +34,10 @@ export function toFrames(samples: Int16Array, opts: FrameOptions, source = 'the 
   let count = Math.floor(usable / FRAME_SIZE);
   if (opts.maxFrames !== undefined) count = Math.min(count, opts.maxFrames);
   if (count < 1) {
+    // The file has a frame but --seconds cut it off: the option is what to change (exit 2).
+    if (opts.seconds !== undefined && samples.length >= FRAME_SIZE) {
+      throw new UsageError(`--seconds ${opts.seconds} is less than one frame (${FRAME_SIZE} samples, 10 ms at 16 kHz): give --seconds 0.01 or more`);
+    }
     const have = opts.seconds !== undefined ? `the first ${opts.seconds} s give ${usable}` : `${source} has ${samples.length}`;
     throw new UserError(`not enough audio for one frame: ${FRAME_SIZE} samples (10 ms at 16 kHz) are needed, ${have}`);
   }
