@@ -49,5 +49,13 @@ describe('framing', () => {
 
   it('other scales divide', () => {
     expect(toFrames(ramp(160), { scale: 100 }).data[0]).toBe(-1);
+    expect(toFrames(ramp(160), { scale: 1e-60 }).count).toBe(1);
+  });
+
+  it('a scale so small that the frames overflow float64 is a usage error (exit 2), not a crash later', () => {
+    let caught: unknown;
+    try { toFrames(ramp(160), { scale: 1e-300 }); } catch (e) { caught = e; }
+    expect((caught as UserError).exitCode).toBe(2);
+    expect((caught as UserError).message).toMatch(/^--scale 1e-300 is too small: .*give --scale 1 or more/);
   });
 });

@@ -28,6 +28,8 @@ export interface Frames {
  */
 export function toFrames(samples: Int16Array, opts: FrameOptions, source = 'the audio'): Frames {
   if (!(opts.scale > 0) || !Number.isFinite(opts.scale)) throw new UsageError(`--scale must be a positive number (got ${opts.scale})`);
+  // A tiny scale makes frames so large that float64 overflows: x⁴ appears inside PCA's eigen-solver.
+  if (!Number.isFinite(FRAME_SIZE * (32768 / opts.scale) ** 4)) throw new UsageError(`--scale ${opts.scale} is too small: the frames would overflow the arithmetic; give --scale 1 or more (the course divides by 32000)`);
   let usable = samples.length;
   if (opts.seconds !== undefined) usable = Math.min(usable, Math.floor(opts.seconds * SAMPLE_RATE));
   const available = Math.floor(samples.length / FRAME_SIZE);
