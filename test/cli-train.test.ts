@@ -37,6 +37,15 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 }
 
 describe('dlaudio train (real bin)', () => {
+  it('the course\'s first exercise (one frame) reads as one frame, also with a larger --batch', async () => {
+    const r = await runBin(['train', '--frames', '1', '--batch', '32', '--epochs', '2', '--seed', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('--batch 32 is more than the 1 frame: each step uses it (full-batch gradient descent)');
+    expect(r.stderr).toMatch(/on 1 frame, 2 epochs/);
+    expect(r.stdout).toMatch(/^model loss: .*\(the trained weights on the one frame\)$/m);
+    expect(r.stdout + r.stderr).not.toMatch(/\b1 frames\b/);
+  });
+
   it('prints the loss curve and the summary, results on stdout only', async () => {
     const r = await runBin(['train', '--wav', 'fixtures/sample.wav', '--epochs', '30', '--seed', '4']);
     expect(r.code, r.stderr).toBe(0);

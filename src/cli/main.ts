@@ -36,7 +36,8 @@ function reportError(e: unknown, verbose: boolean): number {
   }
   const showStack = verbose || isDebugEnv();
   if (e instanceof UserError) {
-    process.stderr.write(`dlaudio: ${e.message}\n`);
+    // One line whatever a message quotes (a file's text, a device's reply).
+    process.stderr.write(`dlaudio: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
     if (showStack) {
       if (e.stack) process.stderr.write(e.stack + '\n');
       if (e.cause instanceof Error && e.cause.stack) process.stderr.write('caused by: ' + e.cause.stack + '\n');
@@ -44,7 +45,7 @@ function reportError(e: unknown, verbose: boolean): number {
     return e.exitCode;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`dlaudio: unexpected error: ${msg} (run again with --verbose for details, and please report it)\n`);
+  process.stderr.write(`dlaudio: unexpected error: ${msg.replace(/\s*\n\s*/g, ' ')} (run again with --verbose for details, and please report it)\n`);
   if (showStack && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
   return EXIT.failure;
 }

@@ -13,6 +13,11 @@ export function fmtInt(x: number): string {
   return Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
 }
 
+/** "1 frame", "450 frames" (the course's first exercise trains on one). */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export interface ChartOptions {
   /** Terminal columns available. */
   width: number;

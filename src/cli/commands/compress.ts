@@ -8,7 +8,7 @@ import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { codeKbps, compressSamples, decompressDla, pcmKbps } from '../../model/codec.js';
 import { makeIo, info, warn } from '../output.js';
-import { fmt, fmtInt } from '../render.js';
+import { fmt, fmtInt, count } from '../render.js';
 import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeOutput } from '../quality.js';
 import { label } from './reconstruct.js';
 
@@ -109,7 +109,7 @@ export function registerCompress(program: Command): void {
       }
       const secs = (dla.frameCount * dla.frameSize) / dla.sampleRate;
       const lines = [
-        `${label('input:')}${input}, ${dla.frameCount} frames (${secs.toFixed(2)} s)`,
+        `${label('input:')}${input}, ${count(dla.frameCount, 'frame')} (${secs.toFixed(2)} s)`,
         `${label('model:')}${flags.model} (${describeNetwork(net)})`,
         `${label('output:')}${flags.out}, ${fileSizeText(dla)}`,
         `${label('bitrate:')}${bitrateText(dla)}`,

@@ -10,7 +10,7 @@ import { makeIo, info, warn } from '../output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
 import { label } from './reconstruct.js';
-import { fmt, fmtInt } from '../render.js';
+import { fmt, fmtInt, count } from '../render.js';
 
 interface DecompressFlags {
   out: string;
@@ -102,7 +102,7 @@ export function registerDecompress(program: Command): void {
       const secs = (dla.frameCount * dla.frameSize) / dla.sampleRate;
       const lines = [
         `${label('input:')}${input}, ${fileSizeText(dla)}`,
-        `${label('codes:')}${dla.frameCount} frames (${secs.toFixed(2)} s) of ${dla.codeSize} codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; decoder ${decoderText(dla)}`,
+        `${label('codes:')}${count(dla.frameCount, 'frame')} (${secs.toFixed(2)} s) of ${dla.codeSize} codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; decoder ${decoderText(dla)}`,
         `${label('output:')}${flags.out} (${fmt(dla.sampleRate / 1000)} kHz mono 16-bit)`,
         `${label('bitrate:')}${bitrateText(dla)}`,
         `${label('file:')}${fileRatioText(ratio, wavBytes)}`,

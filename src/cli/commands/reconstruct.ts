@@ -5,7 +5,7 @@ import { loadModel } from '../../model/model-file.js';
 import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../output.js';
-import { fmt } from '../render.js';
+import { fmt, count } from '../render.js';
 import { samplePath } from './train.js';
 import { writeHtmlReport } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
@@ -82,7 +82,7 @@ export function registerReconstruct(program: Command): void {
       }
       const secs = (s.frames * net.sizes[0]) / SAMPLE_RATE;
       const lines = [
-        `${label('input:')}${wav}, ${s.frames} frames (${secs.toFixed(2)} s)`,
+        `${label('input:')}${wav}, ${count(s.frames, 'frame')} (${secs.toFixed(2)} s)`,
         `${label('model:')}${flags.model} (${describeNetwork(net)})`,
         `${label('output:')}${flags.out !== undefined ? `${flags.out} (16 kHz mono 16-bit)` : 'none (add --out recon.wav to listen to it)'}`,
         `${label('SNR:')}${fmtDb(s.snr.snr)}   segmental ${fmtDb(s.snr.segmental)}`,

@@ -8,7 +8,7 @@ import { createNetwork, initNetwork, describeNetwork, hasBias, networkParameterC
 import { describeOptimizer } from '../../model/optimizer.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
-import { fmt } from '../render.js';
+import { fmt, count } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
 import { positiveNumber, positiveInt, seedValue } from '../options.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
@@ -115,7 +115,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
   // As in train: a batch larger than the data is the whole data.
   const batch = Math.min(learning.batch, Math.max(1, frames.count));
-  if (batch < learning.batch) info(io, `--batch ${learning.batch} is more than the ${frames.count} frames: each step uses all ${frames.count} (full-batch gradient descent)`);
+  if (batch < learning.batch) info(io, `--batch ${learning.batch} is more than the ${count(frames.count, 'frame')}: each step uses ${frames.count === 1 ? 'it' : `all ${frames.count}`} (full-batch gradient descent)`);
   const options: SharedTrainOptions = { epochs: flags.epochs, shuffle: flags.shuffle === true, batch, optimizer: learning.optimizer };
 
   const lrs = flags.lr;
@@ -132,7 +132,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   process.on('SIGINT', onSigint);
 
   const where = threadsText(threads);
-  const spin = await progress(io, `Sweeping ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} (${lrs.map((x) => fmt(x)).join(', ')}) on ${frames.count} frames, ${flags.epochs} epochs each, ${where}`);
+  const spin = await progress(io, `Sweeping ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} (${lrs.map((x) => fmt(x)).join(', ')}) on ${count(frames.count, 'frame')}, ${count(flags.epochs, 'epoch')} each, ${where}`);
   const epochNow = new Map<number, number>();
   const onProgress = (index: number, epoch: number): void => {
     epochNow.set(index, epoch);

@@ -14,7 +14,7 @@ import { describeOptimizer } from '../../model/optimizer.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
-import { renderLossChart, fmt, fmtInt } from '../render.js';
+import { renderLossChart, fmt, fmtInt, count } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
 import { playReconstruction } from './play.js';
@@ -159,7 +159,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
   // A batch larger than the data is the whole data: say so rather than refuse (--frames often shrinks it).
   const batch = Math.min(setup.learning.batch, Math.max(1, frames.count));
-  if (batch < setup.learning.batch) info(io, `--batch ${setup.learning.batch} is more than the ${frames.count} frames: each step uses all ${frames.count} (full-batch gradient descent)`);
+  if (batch < setup.learning.batch) info(io, `--batch ${setup.learning.batch} is more than the ${count(frames.count, 'frame')}: each step uses ${frames.count === 1 ? 'it' : `all ${frames.count}`} (full-batch gradient descent)`);
   const learning: NetworkTrainOptions = { batch, optimizer: setup.learning.optimizer };
 
   // Ctrl-C: finish the current slice, then show what was learnt so far. A second Ctrl-C quits at once.
@@ -170,7 +170,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   };
   process.on('SIGINT', onSigint);
 
-  const spin = await progress(io, `Training ${net.sizes.join('→')} on ${frames.count} frames, ${flags.epochs} epochs, lr ${flags.lr}`);
+  const spin = await progress(io, `Training ${net.sizes.join('→')} on ${count(frames.count, 'frame')}, ${count(flags.epochs, 'epoch')}, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
   try {
@@ -306,7 +306,7 @@ function renderReport(io: Io, r: Report): string {
     lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
   }
-  lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on all ${r.frames.count} frames)`);
+  lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
   lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
   if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${KERNEL_NAMES[r.result.kernel]})`);
