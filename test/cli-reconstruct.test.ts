@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync, existsSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin } from './helpers/run.js';
@@ -231,5 +231,16 @@ describe('dlaudio compress / decompress', () => {
     expect(r.code).toBe(1);
     expectOneLine(r.stderr, /nothing\.dla: no such file/);
     expect(existsSync(join(bad, 'out.wav'))).toBe(false);
+  });
+
+  it('refuses a file far too large to be a .dla before reading it (sparse 1 GiB + 1 byte)', async () => {
+    const huge = join(dir, 'huge.dla');
+    writeFileSync(huge, '');
+    truncateSync(huge, 1024 ** 3 + 1);
+    const r = await runBin(['decompress', huge, '-o', join(dir, 'huge.wav')]);
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /huge\.dla: too large for a \.dla file \(1 073 741 825 bytes; .*\): is it the file written by dlaudio compress\?$/);
+    expect(existsSync(join(dir, 'huge.wav'))).toBe(false);
+    rmSync(huge);
   });
 });

@@ -151,6 +151,7 @@ json.dump({"format": "dlaudio-autoencoder", "version": 1, "frameSize": 160, "hid
   it.each([
     [['--wav', 'no/such.wav'], 1, /no\/such\.wav/],
     [['--wav', 'fixtures'], 1, /fixtures/],
+    [['--wav', '/dev/null'], 1, /^dlaudio: \/dev\/null is not a regular file \(a device or a pipe\?\): give the path of a \.wav file$/],
     [['--lr', 'abc'], 2, /--lr/],
     [['--lr', '-1'], 2, /--lr/],
     [['--epochs', '2.5'], 2, /--epochs/],

@@ -130,7 +130,7 @@ function readWavBytes(path: string): Uint8Array {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UserError(`${path} is a directory, not a WAV file: give the path of a .wav file`);
-    if (!st.isFile()) throw new UserError(`${path} is not a regular file`);
+    if (!st.isFile()) throw new UserError(`${path} is not a regular file (a device or a pipe?): give the path of a .wav file`);
     size = st.size;
   } catch (e) {
     if (e instanceof UserError) throw e;

@@ -26,7 +26,7 @@ export function readDlaFile(path: string): DlaFile {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UserError(`${path} is a folder, not a .dla file: give the file written by \`dlaudio compress\``);
-    if (st.size > MAX_DLA_BYTES) throw new UserError(`${path}: too large for a .dla file (${fmtInt(st.size)} bytes)`);
+    if (st.size > MAX_DLA_BYTES) throw new UserError(`${path}: too large for a .dla file (${fmtInt(st.size)} bytes; dlaudio compress writes a few kB per second of audio): is it the file written by dlaudio compress?`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof UserError) throw e;
