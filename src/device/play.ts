@@ -1,12 +1,9 @@
-import type { DeviceClient } from '@devicefarmer/adbkit';
 import { randomBytes } from 'node:crypto';
-import { UserError, EXIT } from '../errors.js';
+import { UserError } from '../errors.js';
 import { progress, warn, type Io, type Progress } from '../cli/output.js';
 import { encodeWav16 } from '../audio/wav.js';
-import { connectAdb } from './connect.js';
-import { listDevices } from './list-devices.js';
-import { chooseDevice } from './choose-device.js';
-import { canPlay, getDeviceInfo, type DeviceInfo } from './device-info.js';
+import { openPhone } from './open-phone.js';
+import { canPlay, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
 import { readRecorderDex } from './recorder-dex.js';
 import { ensureRecorder } from './push-recorder.js';
@@ -14,7 +11,7 @@ import { pushBuffer } from './push-file.js';
 import { startPlayer } from './start-player.js';
 import type { RecorderEvent, RecorderSession } from './start-recorder.js';
 import { remoteCleanup } from './remote-cleanup.js';
-import { abortable, withTimeout } from './wait.js';
+import { abortable, stopOnCtrlC, withTimeout } from './wait.js';
 
 export interface PlayOptions {
   serial?: string;
@@ -83,31 +80,14 @@ export function validatePlayOptions(o: { samples: Int16Array; sampleRate: number
  */
 export async function playOnDevice(opts: PlayOptions): Promise<PlayResult> {
   const wav = validatePlayOptions(opts);
-  const interrupt = new AbortController();
-  let presses = 0;
-  const onSigint = () => {
-    // A second Ctrl-C while cleaning up means "just quit".
-    if (++presses > 1) process.exit(EXIT.interrupted);
-    interrupt.abort(new UserError('interrupted: playback was stopped on the phone', EXIT.interrupted));
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await playSession(opts, wav, interrupt.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  return stopOnCtrlC('interrupted: playback was stopped on the phone', (signal) => playSession(opts, wav, signal));
 }
 
 async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal): Promise<PlayResult> {
   const { io, samples, sampleRate } = opts;
   const seconds = samples.length / sampleRate;
   const dex = await readRecorderDex();
-  const { client } = await abortable(connectAdb(opts), signal);
-  const chosen = chooseDevice(await abortable(listDevices(client), signal), { serial: opts.serial });
-  const device: DeviceClient = client.getDevice(chosen.serial);
-  let label: DeviceLabel & { model: string } = { serial: chosen.serial, model: chosen.serial };
-  const info = await abortable(getDeviceInfo(device), signal).catch((e: unknown) => { throw deviceError(e, label, 'reading the phone\'s Android version'); });
-  label = { serial: chosen.serial, model: info.model };
+  const { device, label, info } = await openPhone(opts, signal);
   if (!canPlay(info)) throw unsupportedAndroid(label, info);
 
   const remoteWav = `/data/local/tmp/dlaudio-play-${randomBytes(6).toString('hex')}.wav`;
@@ -145,7 +125,7 @@ async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal):
     spinner = undefined;
     session.close();
     if (!await remoteCleanup(device, undefined, remoteWav)) warn(io, `could not delete ${remoteWav} on the phone (run \`adb shell rm -f ${remoteWav}\`)`);
-    return { serial: chosen.serial, model: info.model, samples: samples.length, sampleRate, seconds };
+    return { serial: label.serial, model: info.model, samples: samples.length, sampleRate, seconds };
   } catch (e) {
     spinner?.stop();
     // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it.

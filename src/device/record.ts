@@ -1,14 +1,11 @@
-import type { DeviceClient } from '@devicefarmer/adbkit';
 import { randomBytes } from 'node:crypto';
 import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { UserError, UsageError, EXIT } from '../errors.js';
 import { progress, warn, type Io, type Progress } from '../cli/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { connectAdb } from './connect.js';
-import { listDevices } from './list-devices.js';
-import { chooseDevice } from './choose-device.js';
-import { getDeviceInfo, canRecord, type DeviceInfo } from './device-info.js';
+import { openPhone } from './open-phone.js';
+import { canRecord, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
 import { readRecorderDex } from './recorder-dex.js';
 import { ensureRecorder } from './push-recorder.js';
@@ -16,7 +13,7 @@ import { startRecorder, type RecorderEvent, type RecorderSession } from './start
 import { pullFile } from './pull-file.js';
 import { remoteCleanup } from './remote-cleanup.js';
 import { checkRecording } from './check-wav.js';
-import { abortable, withTimeout } from './wait.js';
+import { abortable, stopOnCtrlC, withTimeout } from './wait.js';
 
 export interface RecordOptions {
   serial?: string;
@@ -86,19 +83,7 @@ async function checkWritable(out: string): Promise<void> {
  */
 export async function recordToFile(opts: RecordOptions): Promise<RecordResult> {
   validateRecordOptions(opts);
-  const interrupt = new AbortController();
-  let presses = 0;
-  const onSigint = () => {
-    // A second Ctrl-C while cleaning up means "just quit".
-    if (++presses > 1) process.exit(EXIT.interrupted);
-    interrupt.abort(new UserError('interrupted: the recording was stopped on the phone and nothing was saved', EXIT.interrupted));
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await recordSession(opts, interrupt.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  return stopOnCtrlC('interrupted: the recording was stopped on the phone and nothing was saved', (signal) => recordSession(opts, signal));
 }
 
 async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<RecordResult> {
@@ -106,12 +91,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
   const out = resolvePath(opts.out);
   await checkWritable(out);
   const dex = await readRecorderDex();
-  const { client } = await abortable(connectAdb(opts), signal);
-  const chosen = chooseDevice(await abortable(listDevices(client), signal), { serial: opts.serial });
-  const device: DeviceClient = client.getDevice(chosen.serial);
-  let label: DeviceLabel & { model: string } = { serial: chosen.serial, model: chosen.serial };
-  const info = await abortable(getDeviceInfo(device), signal).catch((e: unknown) => { throw deviceError(e, label, 'reading the phone\'s Android version'); });
-  label = { serial: chosen.serial, model: info.model };
+  const { device, label, info } = await openPhone(opts, signal);
   if (!canRecord(info)) throw unsupportedAndroid(label, info);
 
   const remoteWav = `/data/local/tmp/dlaudio-${randomBytes(6).toString('hex')}.wav`;
@@ -162,7 +142,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
     if (!await remoteCleanup(device, undefined, remoteWav)) warn(io, `could not delete ${remoteWav} on the phone (run \`adb shell rm -f ${remoteWav}\`)`);
     return {
       path: out, samples: check.samples, sampleRate: check.sampleRate, seconds: check.seconds, peakDbfs: check.peakDbfs,
-      model: info.model, serial: chosen.serial, warnings: check.warnings,
+      model: info.model, serial: label.serial, warnings: check.warnings,
     };
   } catch (e) {
     clearInterval(countdown);

@@ -1,4 +1,5 @@
 /** Waiting on the phone: a deadline, and Ctrl-C. */
+import { UserError, EXIT } from '../errors.js';
 
 export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -14,4 +15,24 @@ export function abortable<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T>
     Promise.resolve(p),
     new Promise<never>((_, reject) => { onAbort = () => reject(signal.reason); signal.addEventListener('abort', onAbort, { once: true }); }),
   ]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+/**
+ * Runs a phone session with Ctrl-C turned into an abort of its signal (rejecting with `reason`,
+ * exit 130), so the session can stop what runs on the phone and clean up. A second Ctrl-C while
+ * it cleans up means "just quit".
+ */
+export async function stopOnCtrlC<T>(reason: string, session: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = new AbortController();
+  let presses = 0;
+  const onSigint = (): void => {
+    if (++presses > 1) process.exit(EXIT.interrupted);
+    interrupt.abort(new UserError(reason, EXIT.interrupted));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await session(interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
