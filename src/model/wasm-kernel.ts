@@ -9,7 +9,7 @@
  */
 import type { AutoEncoder, Vec } from './autoencoder.js';
 import type { EpochKernel } from './sgd-kernel.js';
-import { align16, growMemory, instantiateWasm, wasmAvailable, type WasmMemory } from './wasm-load.js';
+import { align16, growMemory, instantiateWasm, wasmAvailable, writeOrder, type WasmMemory } from './wasm-load.js';
 
 interface KernelExports {
   memory: WasmMemory;
@@ -65,19 +65,7 @@ export class WasmSgdKernel implements EpochKernel {
   /** Trains on frames[order[t]] for t < count (order null: frame order); returns Σ L, each before its update. */
   epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
     if (frames !== this.frames) throw new Error('WasmSgdKernel.epoch() must be given the frames it was built with');
-    if (!Number.isInteger(count) || count < 0 || count > this.frameCount) throw new Error(`count ${count} is outside 0..${this.frameCount}`);
-    let orderAt = 0; // 0 tells the kernel to use frame order
-    if (order !== null) {
-      if (order.length < count) throw new Error(`order has ${order.length} entries, ${count} needed`);
-      // Checked here because the kernel would read whatever memory an out-of-range index points at.
-      const dst = new Uint32Array(this.exports.memory.buffer, this.orderAt, count);
-      for (let t = 0; t < count; t++) {
-        const f = order[t];
-        if (f >= this.frameCount) throw new Error(`order[${t}] = ${f} is not a frame index (< ${this.frameCount})`);
-        dst[t] = f;
-      }
-      orderAt = this.orderAt;
-    }
+    const orderAt = writeOrder(this.exports.memory, this.orderAt, order, count, this.frameCount);
     return this.exports.epoch(this.wAt, this.vtAt, this.framesAt, orderAt, count, this.n, this.h, lr, this.scratchAt);
   }
 

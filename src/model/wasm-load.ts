@@ -66,3 +66,21 @@ export function growMemory(memory: WasmMemory, bytes: number, what: string): voi
 }
 
 export const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+/**
+ * Copies an epoch's frame order into kernel memory at `at`; returns `at`, or 0 (which the kernels
+ * read as frame order) when `order` is null. Indices are checked here because a kernel would read
+ * whatever memory an out-of-range index points at.
+ */
+export function writeOrder(memory: WasmMemory, at: number, order: Uint32Array | null, count: number, frameCount: number): number {
+  if (!Number.isInteger(count) || count < 0 || count > frameCount) throw new Error(`count ${count} is outside 0..${frameCount}`);
+  if (order === null) return 0;
+  if (order.length < count) throw new Error(`order has ${order.length} entries, ${count} needed`);
+  const dst = new Uint32Array(memory.buffer, at, count);
+  for (let t = 0; t < count; t++) {
+    const f = order[t];
+    if (f >= frameCount) throw new Error(`order[${t}] = ${f} is not a frame index (< ${frameCount})`);
+    dst[t] = f;
+  }
+  return at;
+}
