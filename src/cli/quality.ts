@@ -11,7 +11,7 @@ import { mulawKbps, mulawRoundTrip, telephoneRoundTrip, TELEPHONE_RATE } from '.
 import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
 import { networkMeanLoss, type Network } from '../model/network.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeOutput } from '../util/atomic.js';
 import { UserError, UsageError } from '../errors.js';
 import { fmt, fmtInt } from './render.js';
 
@@ -123,22 +123,6 @@ export function checkDistinctOutputs(outputs: ReadonlyArray<readonly [option: st
       const [b, pb] = given[j];
       if (resolve(pa) === resolve(pb)) throw new UsageError(`${a} ${pa} and ${b} ${pb} are the same file: give each its own name`);
     }
-  }
-}
-
-/** Writes the whole file or nothing; one line when the disk says no. */
-export async function writeOutput(out: string, bytes: Uint8Array): Promise<void> {
-  try {
-    await writeFileAtomic(out, bytes);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a folder'
-      : code === 'ENOSPC' ? 'the disk is full'
-      : (code ?? (e as Error).message);
-    throw new UserError(`cannot write ${out}: ${why}`, 1, { cause: e });
   }
 }
 

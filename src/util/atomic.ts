@@ -1,6 +1,7 @@
 import { promises as fsp, writeFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
 
 /** A temp name beside the target, so the final rename stays on one file system. */
 export function tempPathFor(target: string): string {
@@ -16,6 +17,22 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   } catch (e) {
     await fsp.rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/** writeFileAtomic for a command's output: when the disk says no, one line saying why. */
+export async function writeOutput(out: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(out, data);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
+      : code === 'EISDIR' ? 'it is a folder'
+      : code === 'ENOSPC' ? 'the disk is full'
+      : (code ?? (e as Error).message);
+    throw new UserError(`cannot write ${out}: ${why}`, 1, { cause: e });
   }
 }
 

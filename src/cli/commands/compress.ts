@@ -9,7 +9,8 @@ import { pcaShapeOf } from '../../model/pca.js';
 import { codeKbps, compressSamples, decompressDla, pcmKbps } from '../../model/codec.js';
 import { makeIo, info, warn } from '../output.js';
 import { fmt, fmtInt, count } from '../render.js';
-import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeOutput } from '../quality.js';
+import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson } from '../quality.js';
+import { writeOutput } from '../../util/atomic.js';
 import { label } from './reconstruct.js';
 
 interface CompressFlags {

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadWav, encodeWav16 } from '../../audio/wav.js';
-import { writeFileAtomic } from '../../util/atomic.js';
-import { UserError, UsageError } from '../../errors.js';
+import { writeOutput } from '../../util/atomic.js';
+import { UsageError } from '../../errors.js';
 import { makeIo, info, warn } from '../output.js';
 
 interface ConvertFlags {
@@ -26,11 +26,7 @@ export function registerConvert(program: Command): void {
       info(io, audio.conversion ? `converted ${input}: ${audio.conversion}` : `${input} already is 16 kHz mono 16-bit: samples copied unchanged`);
       for (const w of audio.warnings) warn(io, w);
 
-      try {
-        await writeFileAtomic(flags.output, encodeWav16(audio.samples, audio.sampleRate));
-      } catch (e) {
-        throw new UserError(writeProblem(flags.output, e), 1, { cause: e });
-      }
+      await writeOutput(flags.output, encodeWav16(audio.samples, audio.sampleRate));
 
       const seconds = audio.samples.length / audio.sampleRate;
       if (flags.json) {
@@ -50,13 +46,4 @@ export function registerConvert(program: Command): void {
         io.out.write(`${flags.output}: ${seconds.toFixed(2)} s, ${audio.samples.length} samples, 16000 Hz mono 16-bit\n`);
       }
     });
-}
-
-function writeProblem(path: string, e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return `cannot write ${path}: its folder does not exist`;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `cannot write ${path}: permission denied`;
-  if (code === 'EISDIR') return `cannot write ${path}: it is a directory`;
-  if (code === 'ENOSPC') return `cannot write ${path}: the disk is full`;
-  return `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`;
 }
