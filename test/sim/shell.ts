@@ -166,19 +166,29 @@ async function runCommand(cmd: string, args: string[], env: Record<string, strin
 
 const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6, BAD_FILE: 7, PLAY_ERROR: 8 };
 
-/** Follows the recorder contract (see android/recorder): READY, wait, `<out>.part` renamed to `<out>`, DONE. */
-function fakeRecorder(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+/**
+ * An `app_process` the fake shell started: listed in ctx.processes; `finish` prints its last line
+ * and exits it. null when the class path does not hold dlaudio.Recorder (it then failed like ART).
+ */
+function startAppProcess(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): ((code: number, line?: string) => void) | null {
   const proc: SimProcess = { pid, argv: ['app_process', ...args], env, state: 'running' };
   ctx.processes.push(proc);
-  const finish = (code: number, line?: string) => {
+  const finish = (code: number, line?: string): void => {
     if (line !== undefined) out.write(line + '\n');
     if (proc.state === 'running') { proc.state = 'exited'; proc.exitCode = code; }
   };
   const classpath = env.CLASSPATH;
   if (!classpath || !ctx.fs.has(classpath) || args[0] !== '/' || args[1] !== 'dlaudio.Recorder') {
     finish(1, `Exception in thread "main" java.lang.ClassNotFoundException: ${args[1] ?? ''}`);
-    return Promise.resolve();
+    return null;
   }
+  return finish;
+}
+
+/** Follows the recorder contract (see android/recorder): READY, wait, `<out>.part` renamed to `<out>`, DONE. */
+function fakeRecorder(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  const finish = startAppProcess(args, env, pid, out, ctx);
+  if (finish === null) return Promise.resolve();
   const opts = new Map<string, string>();
   for (let i = 2; i < args.length; i += 2) opts.set(args[i], args[i + 1]);
   const seconds = Number(opts.get('--seconds'));
@@ -238,17 +248,8 @@ function wavProblem(wav: Buffer): string | undefined {
  * a reason to send anything else, so other arguments or a malformed file are also shell errors.
  */
 function fakePlayer(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
-  const proc: SimProcess = { pid, argv: ['app_process', ...args], env, state: 'running' };
-  ctx.processes.push(proc);
-  const finish = (code: number, line?: string) => {
-    if (line !== undefined) out.write(line + '\n');
-    if (proc.state === 'running') { proc.state = 'exited'; proc.exitCode = code; }
-  };
-  const classpath = env.CLASSPATH;
-  if (!classpath || !ctx.fs.has(classpath) || args[0] !== '/' || args[1] !== 'dlaudio.Recorder') {
-    finish(1, `Exception in thread "main" java.lang.ClassNotFoundException: ${args[1] ?? ''}`);
-    return Promise.resolve();
-  }
+  const finish = startAppProcess(args, env, pid, out, ctx);
+  if (finish === null) return Promise.resolve();
   if (args.length !== 5 || args[3] !== '--in' || !args[4]) {
     ctx.shellErrors.push(`player arguments not in the contract: ${args.slice(2).join(' ')}`);
     finish(EXIT_CODES.BAD_ARGS, 'ERROR BAD_ARGS usage: play --in PATH');
