@@ -154,29 +154,37 @@ export function clippedText(n: number, total: number): string {
 }
 
 /** `train --out-wav`: write the reconstruction of the frames trained on; its summary lines and JSON. */
-export async function trainReconstruction(out: string, net: Network, scale: number, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown> }> {
+export async function trainReconstruction(out: string, net: Network, scale: number, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; made: Made }> {
   const r = reconstructAndMeasure(net, scale, trained);
   await writeWav(out, r.samples, sampleRate);
   const s = r.summary;
   return {
     lines: [`reconstruction: ${out}, SNR ${fmtDb(s.snr.snr)}, segmental ${fmtDb(s.snr.segmental)}, clipped ${clippedText(s.clipped, r.samples.length)}`],
     json: { path: out, frames: s.frames, clipped: s.clipped, ...snrJson(s.snr) },
+    made: { samples: r.samples, original: r.original, clipped: s.clipped, snr: s.snr },
   };
+}
+
+/** A reconstruction already made and measured, for the report to reuse. */
+export interface Made {
+  samples: Int16Array;
+  original: Int16Array;
+  clipped: number;
+  snr: Snr;
 }
 
 /**
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown> }> {
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaReference; made?: Made }> {
   const ref = pcaReference(pcaShapeOf(net), frames.data, frames.count);
   const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `the best linear code of ${ref.k} numbers; a nonlinear decoder may beat it`;
   const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`];
   const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), reconstruction: null };
-  if (outWav !== undefined) {
-    const rec = await trainReconstruction(outWav, net, scale, trained, sampleRate);
-    lines.push(...rec.lines);
-    json.reconstruction = rec.json;
-  }
-  return { lines, json };
+  if (outWav === undefined) return { lines, json, pca: ref };
+  const rec = await trainReconstruction(outWav, net, scale, trained, sampleRate);
+  lines.push(...rec.lines);
+  json.reconstruction = rec.json;
+  return { lines, json, pca: ref, made: rec.made };
 }

@@ -5,9 +5,9 @@
 import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { reconstructSamples } from '../model/reconstruct.js';
-import { snr } from '../audio/snr.js';
+import { snr, type Snr } from '../audio/snr.js';
 import { codeSize, type Network } from '../model/network.js';
-import { pcaReference, pcaShapeOf, scaledFrames } from '../model/pca.js';
+import type { PcaReference } from '../model/pca.js';
 import { codeKbps } from '../model/codec.js';
 import { UserError, UsageError } from '../errors.js';
 import type { ConfigValue, ReportData } from './report-html.js';
@@ -28,17 +28,20 @@ export interface ReportInput {
   /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */
   samples: Int16Array;
   sampleRate: number;
+  /** The PCA-k reference the command already printed. */
+  pca: Pick<PcaReference, 'k' | 'loss' | 'isBound'>;
+  /** The reconstruction of `samples` when the command already made it (--out-wav, reconstruct). */
+  reconstruction?: { samples: Int16Array; original: Int16Array; clipped: number; snr: Snr };
 }
 
 /** `dlaudio compress`'s default bits per code number: the bit rate the report quotes. */
 const CODE_BITS = 8;
 
 export function buildReportData(r: ReportInput): ReportData {
-  const rec = reconstructSamples(r.net, r.scale, r.samples);
-  const quality = snr(rec.original, rec.samples);
+  const rec = r.reconstruction ?? measured(r.net, r.scale, r.samples);
+  const quality = rec.snr;
   const n = r.net.sizes[0]!;
-  const frames = scaledFrames(rec.original, r.scale, n);
-  const pca = pcaReference(pcaShapeOf(r.net), frames.data, frames.count);
+  const { pca } = r;
   return {
     title: r.title,
     source: r.source,
@@ -61,6 +64,11 @@ export function buildReportData(r: ReportInput): ReportData {
     reconstruction: rec.samples,
     sampleRate: r.sampleRate,
   };
+}
+
+function measured(net: Network, scale: number, samples: Int16Array): NonNullable<ReportInput['reconstruction']> {
+  const rec = reconstructSamples(net, scale, samples);
+  return { ...rec, snr: snr(rec.original, rec.samples) };
 }
 
 /** Checked before training, so a typo in the folder does not cost the whole run. */

@@ -60,6 +60,8 @@ export function registerReconstruct(program: Command): void {
           scale,
           samples: audio.samples,
           sampleRate: SAMPLE_RATE,
+          pca: refs.pca.ref,
+          reconstruction: { samples: r.samples, original: r.original, clipped: s.clipped, snr: s.snr },
         }));
         info(io, `report written to ${flags.report}`);
       }

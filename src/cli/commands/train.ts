@@ -230,7 +230,7 @@ interface Report {
   result: TrainResult;
   finalModelLoss: number;
   /** The PCA-k line and, with --out-wav, the reconstruction's SNR (quality.ts). */
-  quality: { lines: string[]; json: Record<string, unknown> };
+  quality: Awaited<ReturnType<typeof trainQuality>>;
 }
 
 function toJson(r: Report): Record<string, unknown> {
@@ -285,6 +285,8 @@ async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> 
     scale: r.scale,
     samples: r.audio.samples.subarray(0, r.frames.count * FRAME_SIZE),
     sampleRate: SAMPLE_RATE,
+    pca: r.quality.pca,
+    reconstruction: r.quality.made,
   }));
   info(io, `report written to ${path}`);
 }
