@@ -22,6 +22,8 @@ export interface TrainOptions {
   shuffle: boolean;
   /** Stop when an epoch's loss grows above this multiple of the loss before training (or is not finite). */
   divergeFactor?: number;
+  /** The mean loss of these weights on these frames, when the caller has it (a sweep's runs all start from the same). */
+  initialLoss?: number;
   /** Called between chunks of epochs with the epochs done so far. */
   onProgress?: (epoch: number, loss: number) => void;
   /** Checked between epochs: true stops training (Ctrl-C). */
@@ -87,7 +89,7 @@ export async function train(model: Network | AutoEncoder, frames: Float64Array, 
   const divergeFactor = opts.divergeFactor ?? 1e6;
   const losses: number[] = [];
   // Measured before the first step: a too-large lr can blow up within epoch 1 already.
-  const initialLoss = networkMeanLoss(net, frames, count);
+  const initialLoss = opts.initialLoss ?? networkMeanLoss(net, frames, count);
   let stopped: StopReason = 'done';
   let busy = 0; // milliseconds spent training (not yielding)
   let sliceStart = performance.now();

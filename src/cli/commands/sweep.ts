@@ -4,7 +4,7 @@ import { loadWav, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { randomSeed } from '../../model/rng.js';
 import { loadModel } from '../../model/model-file.js';
-import { createNetwork, initNetwork, describeNetwork, hasBias, networkParameterCount, type Network } from '../../model/network.js';
+import { createNetwork, initNetwork, describeNetwork, hasBias, networkMeanLoss, networkParameterCount, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../output.js';
@@ -116,7 +116,9 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   // As in train: a batch larger than the data is the whole data.
   const batch = Math.min(learning.batch, Math.max(1, frames.count));
   if (batch < learning.batch) info(io, `--batch ${learning.batch} is more than the ${count(frames.count, 'frame')}: each step uses ${frames.count === 1 ? 'it' : `all ${frames.count}`} (full-batch gradient descent)`);
-  const options: SharedTrainOptions = { epochs: flags.epochs, shuffle: flags.shuffle === true, batch, optimizer: learning.optimizer };
+  // Every run starts from these weights: their loss is measured once, not once per run.
+  const initialLoss = networkMeanLoss(net, frames.data, frames.count);
+  const options: SharedTrainOptions = { epochs: flags.epochs, shuffle: flags.shuffle === true, batch, optimizer: learning.optimizer, initialLoss };
 
   const lrs = flags.lr;
   const jobs: SweepJob[] = lrs.map((lr, index) => ({ index, lr, net, seed, draws, options }));
