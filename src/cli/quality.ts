@@ -10,7 +10,7 @@ import { snr, type Snr } from '../audio/snr.js';
 import { mulawKbps, mulawRoundTrip, telephoneRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
 import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
-import { networkMeanLoss, type Network } from '../model/network.js';
+import type { Network } from '../model/network.js';
 import { writeOutput } from '../util/atomic.js';
 import { UserError, UsageError } from '../errors.js';
 import { fmt, fmtInt } from './render.js';
@@ -141,11 +141,10 @@ export interface ReconstructionSummary {
 /** The network's reconstruction of `input`, and how close it is. */
 export function reconstructAndMeasure(net: Network, scale: number, input: Int16Array): { samples: Int16Array; original: Int16Array; summary: ReconstructionSummary } {
   const rec = reconstructSamples(net, scale, input);
-  const f = scaledFrames(rec.original, scale, net.sizes[0]);
   return {
     samples: rec.samples,
     original: rec.original,
-    summary: { frames: rec.frames, clipped: rec.clipped, snr: snr(rec.original, rec.samples), loss: networkMeanLoss(net, f.data, f.count) },
+    summary: { frames: rec.frames, clipped: rec.clipped, snr: snr(rec.original, rec.samples), loss: rec.loss },
   };
 }
 

@@ -12,6 +12,8 @@ export interface Reconstruction {
   frames: number;
   /** Samples that fell outside −32768..32767 and were clipped. */
   clipped: number;
+  /** Mean L = Σ(Y−X)² per frame, before rounding to 16 bits (the trainer's loss). */
+  loss: number;
 }
 
 /** Rounds v to 16-bit, counting samples that did not fit. */
@@ -34,10 +36,14 @@ export function reconstructSamples(net: Network, scale: number, input: Int16Arra
   const samples = new Int16Array(frames * n);
   const x = new Float64Array(n);
   const clip = { count: 0 };
+  let sum = 0;
   for (let t = 0; t < frames; t++) {
     for (let i = 0; i < n; i++) x[i] = input[t * n + i] / scale;
     const y = reconstructFrame(net, x, 0);
-    for (let i = 0; i < n; i++) samples[t * n + i] = toInt16(y[i] * scale, clip);
+    for (let i = 0; i < n; i++) {
+      sum += (y[i] - x[i]) ** 2;
+      samples[t * n + i] = toInt16(y[i] * scale, clip);
+    }
   }
-  return { samples, original: input.slice(0, frames * n), frames, clipped: clip.count };
+  return { samples, original: input.slice(0, frames * n), frames, clipped: clip.count, loss: frames > 0 ? sum / frames : NaN };
 }
