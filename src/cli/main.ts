@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, EXIT } from '../errors.js';
-import { isDebugEnv } from './output.js';
+import { isDebugEnv } from '../util/output.js';
 import { registerCommands } from './commands/index.js';
 
 /** Runs the CLI and returns the process exit code (never throws). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { progress, warn, type Io, type Progress } from '../cli/output.js';
+import { progress, warn, type Io, type Progress } from '../util/output.js';
 import { encodeWav16 } from '../audio/wav.js';
 import { openPhone } from './open-phone.js';
 import { canPlay, type DeviceInfo } from './device-info.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { UserError, UsageError, EXIT } from '../errors.js';
-import { progress, warn, type Io, type Progress } from '../cli/output.js';
+import { progress, warn, type Io, type Progress } from '../util/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { openPhone } from './open-phone.js';
 import { canRecord, type DeviceInfo } from './device-info.js';

@@ -7,7 +7,7 @@ import { loadModel } from '../../model/model-file.js';
 import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { codeKbps, compressSamples, decompressDla, pcmKbps } from '../../model/codec.js';
-import { makeIo, info, warn } from '../output.js';
+import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, fmtInt, count } from '../render.js';
 import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson } from '../quality.js';
 import { writeOutput } from '../../util/atomic.js';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadWav, encodeWav16 } from '../../audio/wav.js';
 import { writeOutput } from '../../util/atomic.js';
 import { UsageError } from '../../errors.js';
-import { makeIo, info, warn } from '../output.js';
+import { makeIo, info, warn } from '../../util/output.js';
 
 interface ConvertFlags {
   output: string;

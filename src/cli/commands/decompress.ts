@@ -6,7 +6,7 @@ import { snr } from '../../audio/snr.js';
 import { codeKbps, decompressDla, pcmKbps } from '../../model/codec.js';
 import { pcaShapeOfDecoder } from '../../model/pca.js';
 import { UserError } from '../../errors.js';
-import { makeIo, info, warn } from '../output.js';
+import { makeIo, info, warn } from '../../util/output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
 import { label } from './reconstruct.js';

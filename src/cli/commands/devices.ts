@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { makeIo, info } from '../output.js';
+import { makeIo, info } from '../../util/output.js';
 import { ENABLE_DEBUGGING, stateAdvice } from '../../device/messages.js';
-import { addDeviceOptions, type DeviceFlags } from '../../device/options.js';
+import { addDeviceOptions, type DeviceFlags } from '../device-options.js';
 
 interface DeviceRow {
   serial: string;

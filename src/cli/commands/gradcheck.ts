@@ -7,8 +7,8 @@ import { createNetwork, initNetwork, describeNetwork, type Network } from '../..
 import { addArchitectureOptions, networkSpecFrom, type NetworkFlags } from '../network-options.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { UserError } from '../../errors.js';
-import type { Io } from '../output.js';
-import { makeIo, info, warn } from '../output.js';
+import type { Io } from '../../util/output.js';
+import { makeIo, info, warn } from '../../util/output.js';
 import { fmt } from '../render.js';
 import { positiveInt, positiveNumber, seedValue } from '../options.js';
 import { samplePath } from './train.js';

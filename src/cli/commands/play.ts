@@ -3,8 +3,8 @@ import { loadWav } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { reconstructSamples } from '../../model/reconstruct.js';
 import type { Network } from '../../model/network.js';
-import { makeIo, info, warn, type Io } from '../output.js';
-import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
+import { makeIo, info, warn, type Io } from '../../util/output.js';
+import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 
 interface PlayFlags extends DeviceFlags {
   json?: boolean;

@@ -4,7 +4,7 @@ import { SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';
 import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
-import { makeIo, info, warn } from '../output.js';
+import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { samplePath } from './train.js';
 import { writeHtmlReport } from '../report-html.js';

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { makeIo, warn } from '../output.js';
+import { makeIo, warn } from '../../util/output.js';
 import { positiveNumber, intInRange } from '../options.js';
-import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
+import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 
 interface RecordFlags extends DeviceFlags {
   seconds: number;

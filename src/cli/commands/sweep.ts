@@ -7,7 +7,7 @@ import { loadModel } from '../../model/model-file.js';
 import { createNetwork, initNetwork, describeNetwork, hasBias, networkMeanLoss, networkParameterCount, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
-import { makeIo, progress, info, warn, type Io } from '../output.js';
+import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
 import { positiveNumber, positiveInt, seedValue } from '../options.js';

@@ -13,10 +13,10 @@ import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkPara
 import { describeOptimizer } from '../../model/optimizer.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
-import { makeIo, progress, info, warn, type Io } from '../output.js';
+import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { renderLossChart, fmt, fmtInt, count } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
-import { addDeviceOptions, serialFrom, type DeviceFlags } from '../../device/options.js';
+import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
 import { writeHtmlReport, type ConfigValue } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { intInRange } from '../cli/options.js';
+import { intInRange } from './options.js';
 
 export interface DeviceFlags {
   /** `--device` alone is `true`: "use the phone" (the only one, or $ANDROID_SERIAL). */
