@@ -27,7 +27,7 @@ const repeatsArg = process.argv.indexOf('--repeats');
 const REPEATS = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 5;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** 500 frames of the bundled speech (4.5 s, so it wraps around for the last 50): int16 / 32000. */
+/** The 500 frames of the bundled 5 s take (wrapping around if it were ever shorter): int16 / 32000. */
 function courseFrames() {
   const wav = readFileSync(join(root, 'fixtures/sample.wav'));
   const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
@@ -163,7 +163,7 @@ for (const sizes of [[160, 10, 160], [160, 64, 10, 64, 160]]) {
 }
 
 const cli = runCli();
-console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (450 frames)`);
+console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (500 frames)`);
 
 // dlaudio sweep: the same 5 learning rates one after another in the main thread (--workers 1),
 // then shared between the main thread and worker threads (default: one thread per core; workers

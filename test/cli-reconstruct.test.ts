@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin } from './helpers/run.js';
-import { sampleInt16 } from './helpers/sample.js';
+import { SAMPLE_FRAMES, sampleInt16 } from './helpers/sample.js';
 import { readPcm16 } from './helpers/audio-sox.js';
 import { worstSampleError, diffAgainstBound } from './helpers/codec-bound.js';
 import { readDla } from '../src/audio/dla.js';
@@ -44,10 +44,10 @@ describe('train: the PCA bound and --out-wav', () => {
     expect(trainJson.pca.loss).toBeLessThanOrEqual(trainJson.modelLoss);
     expect(trainJson.pca.ratio).toBeCloseTo(trainJson.modelLoss / trainJson.pca.loss, 12);
     const wav = readPcm16(join(dir, 'train-recon.wav'));
-    const original = sampleInt16().subarray(0, 450 * 160);
-    expect(wav.length).toBe(450 * 160);
+    const original = sampleInt16().subarray(0, SAMPLE_FRAMES * 160);
+    expect(wav.length).toBe(SAMPLE_FRAMES * 160);
     expect(trainJson.reconstruction.snrDb).toBeCloseTo(snr(original, wav).snr, 9);
-    expect(trainJson.reconstruction.frames).toBe(450);
+    expect(trainJson.reconstruction.frames).toBe(SAMPLE_FRAMES);
   });
 
   it('the summary prints the PCA line and the reconstruction line', async () => {
@@ -131,7 +131,7 @@ describe('dlaudio compress / decompress', () => {
       const c = await runBin(['compress', 'fixtures/sample.wav', '--model', model, '-o', dla, '--bits', String(bits), '--json']);
       expect(c.code, c.stderr).toBe(0);
       const cj = JSON.parse(c.stdout);
-      expect(cj).toMatchObject({ bits, kbps, pcmKbps: 256, ratio, frames: 450, codeSize: 10, range: 'unit' });
+      expect(cj).toMatchObject({ bits, kbps, pcmKbps: 256, ratio, frames: SAMPLE_FRAMES, codeSize: 10, range: 'unit' });
       const bytes = readFileSync(dla);
       expect(cj.bytes.total).toBe(bytes.length);
 
@@ -139,7 +139,7 @@ describe('dlaudio compress / decompress', () => {
       const d = await runBin(['decompress', dla, '-o', out, '--ref', 'fixtures/sample.wav', '--json']);
       expect(d.code, d.stderr).toBe(0);
       const dj = JSON.parse(d.stdout);
-      expect(dj).toMatchObject({ bits, kbps, ratio, frames: 450, clipped: 0 });
+      expect(dj).toMatchObject({ bits, kbps, ratio, frames: SAMPLE_FRAMES, clipped: 0 });
       const decoded = readPcm16(out);
       expect(dj.snrDb).toBeCloseTo(snr(original.subarray(0, decoded.length), decoded).snr, 9);
       expect(dj.snrDb).toBeCloseTo(cj.snrDb, 9); // compress measured what decompress makes
@@ -157,7 +157,7 @@ describe('dlaudio compress / decompress', () => {
     const c = await runBin(['compress', 'fixtures/sample.wav', '--model', model, '-o', join(dir, 'h.dla')]);
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/^bitrate: +10 codes × 8 bits × 100 frames\/s = 8 kbit\/s +\(16-bit PCM: 256 kbit\/s, ratio ×32\)$/m);
-    expect(c.stdout).toMatch(/^output: .*h\.dla, 10 988 bytes = header 36 \+ decoder 6 408 \+ ranges 40 \+ codes 4 500 \+ CRC 4$/m);
+    expect(c.stdout).toMatch(/^output: .*h\.dla, 11 488 bytes = header 36 \+ decoder 6 408 \+ ranges 40 \+ codes 5 000 \+ CRC 4$/m);
     expect(c.stdout).toMatch(/^SNR: +-?[\d.]+ dB/m);
     expect(c.stdout).toMatch(/^PCA-10 bound: /m);
     expect(c.stdout).toMatch(/^µ-law 8-bit: /m);
@@ -186,11 +186,11 @@ describe('dlaudio compress / decompress', () => {
     writeFileSync(short, encodeWav16(original.subarray(0, 100 * 160 + 37), 16000));
     const r = await runBin(['decompress', join(dir, 's8.dla'), '-o', join(dir, 'ref.wav'), '--ref', short, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: .*short-ref\.wav has 100 frames and .*s8\.dla 450: comparing the first 100/);
+    expect(r.stderr).toMatch(/warning: .*short-ref\.wav has 100 frames and .*s8\.dla 500: comparing the first 100/);
     const j = JSON.parse(r.stdout);
     expect(j.comparedFrames).toBe(100);
     const decoded = readPcm16(join(dir, 'ref.wav'));
-    expect(decoded.length).toBe(450 * 160);
+    expect(decoded.length).toBe(SAMPLE_FRAMES * 160);
     expect(j.snrDb).toBeCloseTo(snr(original.subarray(0, 16000), decoded.subarray(0, 16000)).snr, 9);
   });
 

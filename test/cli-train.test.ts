@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runBin } from './helpers/run.js';
-import { sampleFrames, ROOT } from './helpers/sample.js';
+import { SAMPLE_FRAMES, sampleFrames, ROOT } from './helpers/sample.js';
 import { runCli } from './sim/run-cli.js';
 
 let dir: string;
@@ -53,7 +53,7 @@ describe('dlaudio train (real bin)', () => {
     expect(r.stdout).toMatch(/┤/);
     expect(r.stdout).toMatch(/^final loss: +\d/m);
     expect(r.stdout).toContain('3200 = W 10×160 + V 160×10, compression ×16');
-    expect(r.stdout).toMatch(/frames: +450 of 160 samples/);
+    expect(r.stdout).toMatch(/frames: +500 of 160 samples/);
     expect(r.stdout).toContain('seed:        4');
     expect(r.stdout).toMatch(/frame-steps\/s/);
     // stderr is not a TTY here: no spinner frames or cursor codes.
@@ -62,7 +62,7 @@ describe('dlaudio train (real bin)', () => {
 
   it('--json is one JSON object with config, seed, per-epoch losses and timing', async () => {
     const j = await trainJson(['--epochs', '12', '--seed', '9', '--lr', '0.02']);
-    expect(j.config).toMatchObject({ lr: 0.02, epochs: 12, frames: 450, hidden: 10 });
+    expect(j.config).toMatchObject({ lr: 0.02, epochs: 12, frames: SAMPLE_FRAMES, hidden: 10 });
     expect(j.seed).toBe(9);
     expect(j.losses).toHaveLength(12);
     expect(j.finalLoss).toBe(j.losses[11]);

@@ -8,7 +8,7 @@ import { reconstructSamples } from '../src/model/reconstruct.js';
 import { train } from '../src/model/train.js';
 import { Rng } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
-import { sampleInt16, sampleFrames } from './helpers/sample.js';
+import { SAMPLE_FRAMES, sampleInt16, sampleFrames } from './helpers/sample.js';
 import { worstSampleError, diffAgainstBound } from './helpers/codec-bound.js';
 
 const SCALE = 32000;
@@ -148,16 +148,16 @@ describe('the .dla bytes', () => {
     expect(v.getUint32(12, true)).toBe(16000);
     expect(v.getUint16(16, true)).toBe(160);
     expect(v.getUint16(18, true)).toBe(10);
-    expect(v.getUint32(20, true)).toBe(450);
+    expect(v.getUint32(20, true)).toBe(SAMPLE_FRAMES);
     expect(v.getFloat64(24, true)).toBe(32000);
     expect([v.getUint8(32), v.getUint8(33), v.getUint16(34, true)]).toEqual([8, 1, 1]);
     // layer header: in 10, out 160, linear, no bias; then V row-major as float32
     expect([v.getUint16(36, true), v.getUint16(38, true), v.getUint8(40), v.getUint8(41)]).toEqual([10, 160, 0, 0]);
     expect(v.getFloat32(DLA_HEADER_BYTES + 8, true)).toBe(dla.decoder[0].W[0]);
     const sizes = dlaSizes(dla);
-    expect(sizes).toEqual({ header: 36, decoder: 8 + 4 * 1600, maxima: 40, codes: 4500, crc: 4, total: bytes.length });
+    expect(sizes).toEqual({ header: 36, decoder: 8 + 4 * 1600, maxima: 40, codes: SAMPLE_FRAMES * 10, crc: 4, total: bytes.length });
     expect(v.getUint32(bytes.length - 4, true)).toBe(crc32(bytes, 0, bytes.length - 4));
-    expect(bytes[bytes.length - 4 - 4500]).toBe(dla.codes[0]);
+    expect(bytes[bytes.length - 4 - SAMPLE_FRAMES * 10]).toBe(dla.codes[0]);
   });
 
   it('4-bit codes: two per byte, first in the low nibble; an odd count round-trips', () => {

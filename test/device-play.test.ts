@@ -40,9 +40,9 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
     const r = await runCli(['play', SAMPLE], lab.server.env).done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Installed the recorder on Pixel 7');
-    expect(r.stderr).toContain('Playing 4.5 s on Pixel 7');
-    expect(r.stderr).toContain('Played 4.5 s on Pixel 7');
-    expect(r.stdout).toBe(`${SAMPLE}: played 4.50 s at 16000 Hz on Pixel 7\n`);
+    expect(r.stderr).toContain('Playing 5.0 s on Pixel 7');
+    expect(r.stderr).toContain('Played 5.0 s on Pixel 7');
+    expect(r.stdout).toBe(`${SAMPLE}: played 5.00 s at 16000 Hz on Pixel 7\n`);
     expect(d.played).toHaveLength(1);
     expect(d.played[0].equals(expectedWav(SAMPLE))).toBe(true);
     expect(d.pushes).toHaveLength(2);
@@ -84,7 +84,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
   it('on Ctrl-C while playing: kills the player, removes the file from the phone, exits 130', async () => {
     const d = await phone({ player: 'hang' });
     const run = runCli(['play', SAMPLE], lab.server.env);
-    await run.waitForStderr('Playing 4.5 s');
+    await run.waitForStderr('Playing 5.0 s');
     expect(leftovers(d)).toHaveLength(1);
     run.child.kill('SIGINT');
     const r = await run.done;
@@ -97,7 +97,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
 
   it.for<[string, SimDeviceOptions['player'], RegExp]>([
     ['AUDIO_INIT', 'error:AUDIO_INIT', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) could not open its audio output \(simulated failure\): end any call, close apps that hold the audio, then run again$/],
-    ['PLAY_ERROR', 'error:PLAY_ERROR', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) stopped playing \(simulated failure after 36000 of 72000 samples\): run again; if it persists, restart the phone$/],
+    ['PLAY_ERROR', 'error:PLAY_ERROR', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) stopped playing \(simulated failure after 40000 of 80000 samples\): run again; if it persists, restart the phone$/],
   ])('player ERROR %s: one line saying what to do, and no file left on the phone', async ([, player, line]) => {
     const d = await phone({ player });
     const r = await runCli(['play', SAMPLE], lab.server.env).done;

@@ -144,7 +144,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
   it('both players hold the trained audio: duration = frames × 160 / 16 000 s', async () => {
     const c = trainJson.config;
     const expected = (c.frames * c.frameSize) / c.sampleRate;
-    expect(expected).toBe(4.5);
+    expect(expected).toBe(5);
     expect(await durations(train.page)).toEqual([expected, expected]);
     expect(await train.page.$$eval('audio', (els) => els.map((a) => a.id))).toEqual(['audio-original', 'audio-reconstruction']);
     expect(await durations(recon.page)).toEqual([(reconJson.frames * 160) / reconJson.sampleRate, (reconJson.frames * 160) / reconJson.sampleRate]);

@@ -20,3 +20,6 @@ export function sampleFrames(count?: number, scale = 32000): { data: Float64Arra
   for (let i = 0; i < data.length; i++) data[i] = s[i] / scale;
   return { data, count: n };
 }
+
+/** Whole 160-sample frames in the bundled sample (500: 5.0 s, the course's take). */
+export const SAMPLE_FRAMES = Math.floor(sampleInt16().length / 160);
