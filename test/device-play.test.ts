@@ -49,7 +49,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
     expect(d.pushes[0]).toBe(REMOTE_DEX);
     expect(d.pushes[1]).toMatch(PLAY_PATH);
     const player = d.commands.find((c) => c.includes(' play '));
-    expect(player).toBe(`echo PID $$; CLASSPATH='${REMOTE_DEX}' exec app_process / dlaudio.Recorder play --in '${d.pushes[1]}'`);
+    expect(player).toBe(`echo PID $$; CLASSPATH='${REMOTE_DEX}' exec app_process / dlaudio.Recorder play --in '${d.pushes[1]}' 2>'${d.pushes[1]}.log'`);
     expect(d.processes.map((p) => [p.state, p.exitCode])).toEqual([['exited', 0]]);
     expect(leftovers(d)).toEqual([]);
   });
@@ -85,7 +85,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
     const d = await phone({ player: 'hang' });
     const run = runCli(['play', SAMPLE], lab.server.env);
     await run.waitForStderr('Playing 5.0 s');
-    expect(leftovers(d)).toHaveLength(1);
+    expect(leftovers(d)).toHaveLength(2); // the WAV and the player's log
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code).toBe(130);
@@ -96,17 +96,24 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
   });
 
   it.for<[string, SimDeviceOptions['player'], RegExp]>([
-    ['AUDIO_INIT', 'error:AUDIO_INIT', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) could not open its audio output \(simulated failure\): end any call, close apps that hold the audio, then run again$/],
-    ['PLAY_ERROR', 'error:PLAY_ERROR', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) stopped playing \(simulated failure after 40000 of 80000 samples\): run again; if it persists, restart the phone$/],
-  ])('player ERROR %s: one line saying what to do, and no file left on the phone', async ([, player, line]) => {
+    ['AUDIO_INIT', 'error:AUDIO_INIT', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) could not open its audio output \(simulated failure\): end any call, close apps that hold the audio, then run again; details in dlaudio-report-127\.0\.0\.1_\d+\.txt: attach it when asking for help$/],
+    ['PLAY_ERROR', 'error:PLAY_ERROR', /^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) stopped playing \(simulated failure after 40000 of 80000 samples\): run again; if it persists, restart the phone; details in dlaudio-report-127\.0\.0\.1_\d+\.txt: attach it when asking for help$/],
+  ])('player ERROR %s: one line saying what to do, a report, and no file left on the phone', async ([code, player, line]) => {
     const d = await phone({ player });
-    const r = await runCli(['play', SAMPLE], lab.server.env).done;
+    const r = await runCli(['play', SAMPLE], lab.server.env, dir).done;
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('dlaudio:'))).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(line.source, 'm'));
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
     expect(leftovers(d)).toEqual([]);
+    const report = readFileSync(join(dir, `dlaudio-report-${d.serial.replace(':', '_')}.txt`), 'utf8');
+    expect(report).toMatch(/^failed while: (starting the player|playing)$/m);
+    expect(report).toContain(`ERROR ${code} simulated failure`);
+    expect(report).toContain(`command: dlaudio play ${SAMPLE}`);
+    expect(report).toMatch(/^manufacturer: Google$/m);
+    expect(report).toMatch(/^sdk: 34$/m);
+    expect(report).toMatch(/^security patch: 2024-05-05$/m);
   });
 
   it('no phone connected: one line on how to connect one', async () => {

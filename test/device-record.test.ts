@@ -66,11 +66,11 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
 
   it('reports a recorder ERROR with what to do, and leaves no file anywhere', async () => {
     const d = await phone({ recorder: 'error:AUDIO_INIT' });
-    const r = await runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env).done;
+    const r = await runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env, dir).done;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dlaudio: the microphone of Pixel 7 \(127\.0\.0\.1:\d+\) could not be opened \(simulated failure\): close apps/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([`dlaudio-report-${d.serial.replace(':', '_')}.txt`]);
     expect(remoteWavs(d)).toEqual([]);
   });
 
@@ -105,7 +105,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio record against a simulated ph
     const d = await phone({ recorder: 'hang' });
     const run = runCli(['record', '--out', join(dir, 'x.wav')], lab.server.env);
     await run.waitForStderr('speak now');
-    expect(d.fs.size).toBe(2); // the recorder and its .part
+    expect(d.fs.size).toBe(3); // the recorder, its .part and its log
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code).toBe(130);

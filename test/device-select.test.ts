@@ -38,7 +38,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
   it('no device: says how to enable USB debugging', async () => {
     const r = await record();
     expect(r.code).toBe(1);
-    expect(errorLine(r.stderr)).toEqual([expect.stringMatching(/^dlaudio: no Android device found: plug the phone in .*tap "Build number" 7 times.*USB debugging$/)]);
+    expect(errorLine(r.stderr)).toEqual([expect.stringMatching(/^dlaudio: no Android device found: plug the phone in .*tap "Build number" 7 times.*USB debugging \(or, on the same Wi-Fi, Developer options → Wireless debugging and `adb pair`\)$/)]);
   });
 
   it('two devices: lists them and asks for --device; --device and ANDROID_SERIAL choose', async () => {
@@ -77,7 +77,8 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     await phone({ state: 'offline' });
     const r = await record();
     expect(r.code).toBe(1);
-    expect(errorLine(r.stderr)[0]).toMatch(/is offline: unplug and replug the cable/);
+    // The simulator is reached over TCP, like a phone over Wi-Fi: reconnecting is the advice.
+    expect(errorLine(r.stderr)[0]).toMatch(/is offline: reconnect it with `adb disconnect 127\.0\.0\.1:\d+` then `adb connect 127\.0\.0\.1:\d+`/);
   });
 
   it('`devices` lists serial, state, model, Android version and whether it can record (table and --json)', async () => {
@@ -96,7 +97,7 @@ describe.skipIf(skipReason !== undefined)(`device choice and \`dlaudio devices\`
     const j = await runCli(['devices', '--json'], lab.server.env).done;
     const rows = JSON.parse(j.stdout) as { serial: string }[];
     const bySerial = new Map(rows.map((x) => [x.serial, x]));
-    expect(bySerial.get(ok.serial)).toEqual({ serial: ok.serial, state: 'device', model: 'Pixel 7', android: '14', sdk: 34, canRecord: true, canPlay: true, reason: null });
+    expect(bySerial.get(ok.serial)).toEqual({ serial: ok.serial, state: 'device', model: 'Pixel 7', android: '14', sdk: 34, canRecord: true, canPlay: true, reason: null, aliases: [] });
     expect(bySerial.get(old.serial)).toMatchObject({ model: 'Galaxy A10', sdk: 29, canRecord: false, canPlay: true, reason: expect.stringMatching(/older than Android 11 \(API 30\): it can play but not record$/) });
     expect(bySerial.get(locked.serial)).toMatchObject({ state: 'unauthorized', model: null, canRecord: false });
     expect(bySerial.get(ancient.serial)).toMatchObject({ sdk: 21, canRecord: false, canPlay: false, reason: expect.stringMatching(/older than Android 6 \(API 23\): it can neither record nor play$/) });

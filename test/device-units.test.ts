@@ -6,7 +6,9 @@ import { resolveAdbServer } from '../src/device/server-address.js';
 import { chooseDevice } from '../src/device/choose-device.js';
 import { checkRecording } from '../src/device/check-wav.js';
 import { recorderCommand } from '../src/device/start-recorder.js';
-import { cleanupCommand } from '../src/device/remote-cleanup.js';
+import { cleanupCommand, commandLinePattern } from '../src/device/remote-cleanup.js';
+import { sweepCommand } from '../src/device/sweep-leftovers.js';
+import { isNetworkSerial, mergeSamePhone } from '../src/device/list-devices.js';
 import { UserError, UsageError } from '../src/errors.js';
 import { parseShell } from './sim/shell.js';
 import { simulatedWav } from './sim/signal.js';
@@ -24,15 +26,46 @@ describe('shell lines sent to the phone', () => {
   it('the recorder line is the contract command, with the path as one quoted word', () => {
     const path = `/data/local/tmp/it's here; reboot.wav`;
     const line = recorderCommand(4, 16000, path);
-    expect(line).toBe(`echo PID $$; CLASSPATH='/data/local/tmp/dlaudio-recorder.dex' exec app_process / dlaudio.Recorder --seconds 4 --rate 16000 --out '/data/local/tmp/it'\\''s here; reboot.wav'`);
+    expect(line).toBe(`echo PID $$; CLASSPATH='/data/local/tmp/dlaudio-recorder.dex' exec app_process / dlaudio.Recorder --seconds 4 --rate 16000 --out '/data/local/tmp/it'\\''s here; reboot.wav' 2>'/data/local/tmp/it'\\''s here; reboot.wav.log'`);
     expect(parseShell(line, 77)).toEqual([
       ['echo', 'PID', '77'],
-      ['CLASSPATH=/data/local/tmp/dlaudio-recorder.dex', 'exec', 'app_process', '/', 'dlaudio.Recorder', '--seconds', '4', '--rate', '16000', '--out', path],
+      ['CLASSPATH=/data/local/tmp/dlaudio-recorder.dex', 'exec', 'app_process', '/', 'dlaudio.Recorder', '--seconds', '4', '--rate', '16000', '--out', path, `\u00002>${path}.log`],
     ]);
   });
-  it('cleanup kills the recorder only when it may still run, then removes the file and its .part', () => {
-    expect(cleanupCommand(123, '/data/local/tmp/a.wav')).toBe(`kill 123 2>/dev/null; rm -f '/data/local/tmp/a.wav' '/data/local/tmp/a.wav.part'`);
-    expect(cleanupCommand(undefined, '/data/local/tmp/a.wav')).toBe(`rm -f '/data/local/tmp/a.wav' '/data/local/tmp/a.wav.part'`);
+  it('cleanup kills the recorder only when it may still run (by pid, else by command line), then removes the file, its .part and its log', () => {
+    const rm = `rm -f '/data/local/tmp/a.wav' '/data/local/tmp/a.wav.part' '/data/local/tmp/a.wav.log'`;
+    expect(cleanupCommand(123, '/data/local/tmp/a.wav')).toBe(`kill 123 2>/dev/null; ${rm}`);
+    expect(cleanupCommand(undefined, '/data/local/tmp/a.wav')).toBe(rm);
+    expect(cleanupCommand('command-line', '/data/local/tmp/a.wav')).toBe(`pkill -f 'dlaudio[.]Recorder .*a[.]wav'; ${rm}`);
+  });
+  it('the pkill pattern matches the recorder\'s command line but not the shell line that runs pkill', () => {
+    const file = '/data/local/tmp/dlaudio-0123456789ab.wav';
+    const pattern = new RegExp(commandLinePattern(file));
+    expect(pattern.test(`app_process / dlaudio.Recorder --seconds 4 --rate 16000 --out ${file}`)).toBe(true);
+    expect(pattern.test(`app_process / dlaudio.Recorder play --in /data/local/tmp/dlaudio-play-0123456789ab.wav`)).toBe(false);
+    expect(pattern.test(`sh -c ${cleanupCommand('command-line', file)}`)).toBe(false);
+  });
+  it('the leftover sweep spares the recorder and anything younger than ten minutes', () => {
+    expect(sweepCommand()).toBe(`find /data/local/tmp -maxdepth 1 -name 'dlaudio-*' '!' -name 'dlaudio-recorder.dex' -mmin +10 -print -delete`);
+  });
+  it('one phone over USB and Wi-Fi is merged under its USB serial; different phones stay apart', () => {
+    const devices = [
+      { serial: '192.168.1.20:5555', state: 'device' },
+      { serial: 'R58M12345', state: 'device' },
+      { serial: 'adb-R58M99999-AbCdEf._adb-tls-connect._tcp', state: 'device' },
+      { serial: 'emulator-5554', state: 'offline' },
+    ];
+    const hw = new Map([['192.168.1.20:5555', 'R58M12345'], ['R58M12345', 'R58M12345'], ['adb-R58M99999-AbCdEf._adb-tls-connect._tcp', 'R58M99999']]);
+    expect(mergeSamePhone(devices, hw)).toEqual([
+      { serial: 'R58M12345', state: 'device', aliases: ['192.168.1.20:5555'] },
+      { serial: 'adb-R58M99999-AbCdEf._adb-tls-connect._tcp', state: 'device' },
+      { serial: 'emulator-5554', state: 'offline' },
+    ]);
+    expect(isNetworkSerial('192.168.1.20:5555')).toBe(true);
+    expect(isNetworkSerial('adb-R58M99999-AbCdEf._adb-tls-connect._tcp')).toBe(true);
+    expect(isNetworkSerial('R58M12345')).toBe(false);
+    expect(chooseDevice(mergeSamePhone(devices, hw).slice(0, 1), {}).serial).toBe('R58M12345');
+    expect(chooseDevice(mergeSamePhone(devices, hw), { serial: '192.168.1.20:5555' }).serial).toBe('192.168.1.20:5555');
   });
 });
 

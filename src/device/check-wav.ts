@@ -17,7 +17,26 @@ const CLIPPED_FRACTION = 0.001;
  * 16-bit, the requested rate, as many samples as DONE announced and about as
  * many as requested), then measures the level.
  */
-export function checkRecording(wav: Buffer, expect: { rate: number; seconds: number; samples: number }): WavCheck {
+/**
+ * Why a take can be silent without any error, per Android version: the framework hands the
+ * shell zeros instead of refusing it. From Android 12 the Quick Settings "Microphone access"
+ * toggle, and from 10 a foreground app that captures (a call, an assistant, a recorder) both
+ * silence the background capture; on 11 a locked phone or screen off does too.
+ */
+export function silenceAdvice(sdk: number): string {
+  const common = 'another app using the microphone (a call, a voice assistant, a recorder app: close it)';
+  if (sdk >= 31) {
+    return `Android 12+ gives silence instead of an error when Quick Settings → "Microphone access" is off (turn it on) or with ${common}; ` +
+      'also check that nothing covers the microphone and speak closer to the phone';
+  }
+  if (sdk === 30) {
+    return `Android 11 gives silence instead of an error when the phone is locked or its screen goes off (unlock it and keep it on) or with ${common}; ` +
+      'also check that nothing covers the microphone and speak closer to the phone';
+  }
+  return 'check that nothing covers the microphone and speak closer to the phone';
+}
+
+export function checkRecording(wav: Buffer, expect: { rate: number; seconds: number; samples: number }, phone?: { sdk: number }): WavCheck {
   const bad = (why: string) => new UserError(`the phone sent a recording dlaudio cannot use (${why}): run again; if it persists, report it with the output of \`dlaudio devices\``);
   if (wav.length < 44 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE' ||
       wav.toString('ascii', 12, 16) !== 'fmt ' || wav.toString('ascii', 36, 40) !== 'data') {
@@ -48,7 +67,7 @@ export function checkRecording(wav: Buffer, expect: { rate: number; seconds: num
   const peakDbfs = peak === 0 ? -Infinity : 20 * Math.log10(peak / 32768);
   const warnings: string[] = [];
   if (peakDbfs < SILENT_DBFS) {
-    warnings.push(`the recording is almost silent (peak ${formatDbfs(peakDbfs)}): check that nothing covers the microphone and speak closer to the phone`);
+    warnings.push(`the recording is almost silent (peak ${formatDbfs(peakDbfs)}): ${silenceAdvice(phone?.sdk ?? Number.NaN)}`);
   }
   if (samples > 0 && fullScale / samples >= CLIPPED_FRACTION) {
     warnings.push(`the recording is clipped (${fullScale} samples at full scale): speak a little further from the phone`);

@@ -19,6 +19,9 @@ export function chooseDevice(devices: readonly ListedDevice[], choice: DeviceCho
   const listing = devices.map((d) => `${d.serial} (${d.state})`).join(', ');
 
   if (wanted !== undefined) {
+    const alias = devices.find((d) => d.aliases?.includes(wanted));
+    // The same phone over its other link: use the link that was asked for.
+    if (alias) return { serial: wanted, state: alias.state };
     const found = devices.find((d) => d.serial === wanted);
     if (!found) {
       throw new UserError(devices.length

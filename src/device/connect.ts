@@ -1,7 +1,7 @@
 import adbkit, { type Client } from '@devicefarmer/adbkit';
-import { connect as netConnect } from 'node:net';
 import { UserError } from '../errors.js';
 import { isLoopback, resolveAdbServer, type AdbAddressOptions, type AdbServerAddress } from './server-address.js';
+import { probeAdbServer, PROBE_TIMEOUT_MS } from './probe-server.js';
 
 export interface AdbConnection {
   client: Client;
@@ -15,14 +15,6 @@ function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
 
-function refused(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = netConnect(port, host);
-    s.once('connect', () => { s.destroy(); resolve(false); });
-    s.once('error', (e) => resolve(errorCode(e) === 'ECONNREFUSED'));
-  });
-}
-
 /**
  * A client for the adb server. A local server that is not running is started
  * with the `adb` binary (adbkit runs `adb -P <port> start-server`; $ADB names
@@ -31,8 +23,20 @@ function refused(host: string, port: number): Promise<boolean> {
 export async function connectAdb(opts: AdbAddressOptions): Promise<AdbConnection> {
   const server = resolveAdbServer(opts);
   const where = `${server.host}:${server.port}`;
-  if (!isLoopback(server.host) && await refused(server.host, server.port)) {
+  const probe = await probeAdbServer(server.host, server.port);
+  if (probe.kind === 'refused' && !isLoopback(server.host)) {
     throw new UserError(`no adb server answers at ${where} (from ${server.source}): start it there with \`adb -a -P ${server.port} server nodaemon\`, or check the address`);
+  }
+  if (probe.kind === 'silent') {
+    throw new UserError(`nothing answered like an adb server at ${where} (from ${server.source}) within ${PROBE_TIMEOUT_MS / 1000} s: ` +
+      `check the address and port (the adb server's default port is 5037); if it is your own server, restart it with \`adb kill-server\` then \`adb start-server\``);
+  }
+  if (probe.kind === 'other') {
+    throw new UserError(`${where} (from ${server.source}) answered but is not an adb server (it said '${probe.said}'): ` +
+      'another program uses that port; give the adb server\'s port with --adb-port (default 5037)');
+  }
+  if (probe.kind === 'error') {
+    throw new UserError(`cannot reach the adb server at ${where} (from ${server.source}): ${probe.message} (check the address, or the network for a remote server)`);
   }
   const client = adbkit.Adb.createClient({ host: server.host, port: server.port, bin: process.env.ADB || 'adb' });
   try {

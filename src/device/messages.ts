@@ -1,7 +1,16 @@
+import { isNetworkSerial } from './list-devices.js';
+
 /** The next step for each device state, shared by device choice and mid-session failures. */
 export const ENABLE_DEBUGGING =
   'plug the phone in with a USB cable and enable USB debugging: Settings → About phone → tap "Build number" 7 times, ' +
-  'then Settings → System → Developer options → USB debugging';
+  'then Settings → System → Developer options → USB debugging (or, on the same Wi-Fi, Developer options → Wireless debugging and `adb pair`)';
+
+/** What to check when the link to a phone fails: its cable, or its Wi-Fi connection. */
+export function checkLink(serial: string): string {
+  return isNetworkSerial(serial)
+    ? `check that the phone and this computer are on the same Wi-Fi (reconnect with \`adb connect ${serial}\`)`
+    : 'check the USB cable';
+}
 
 export function stateAdvice(serial: string, state: string): string {
   if (state === 'unauthorized') {
@@ -9,6 +18,9 @@ export function stateAdvice(serial: string, state: string): string {
       '(no prompt? unplug and replug the cable, or Developer options → Revoke USB debugging authorizations), then run again';
   }
   if (state === 'offline') {
+    if (isNetworkSerial(serial)) {
+      return `${serial} is offline: reconnect it with \`adb disconnect ${serial}\` then \`adb connect ${serial}\` (same Wi-Fi, Wireless debugging on), then run again`;
+    }
     return `${serial} is offline: unplug and replug the cable (or toggle USB debugging off and on), then run again; ` +
       'if it stays offline run `adb kill-server`';
   }

@@ -5,6 +5,7 @@ import { encodeWav16 } from '../audio/wav.js';
 import { openPhone } from './open-phone.js';
 import { canPlay, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
+import { checkLink } from './messages.js';
 import { readRecorderDex } from './recorder-dex.js';
 import { ensureRecorder } from './push-recorder.js';
 import { pushBuffer } from './push-file.js';
@@ -12,6 +13,8 @@ import { startPlayer } from './start-player.js';
 import type { RecorderEvent, RecorderSession } from './start-recorder.js';
 import { remoteCleanup } from './remote-cleanup.js';
 import { abortable, stopOnCtrlC, withTimeout } from './wait.js';
+import { sweepLeftovers } from './sweep-leftovers.js';
+import { PhoneFailure, reportFailure } from './diagnostics.js';
 
 export interface PlayOptions {
   serial?: string;
@@ -48,16 +51,17 @@ function playerFailure(e: RecorderEvent, label: DeviceLabel & { model: string },
   if (e.kind === 'error') {
     const detail = e.message ? ` (${e.message})` : '';
     switch (e.code) {
-      case 'UNSUPPORTED_ANDROID': return unsupportedAndroid(label, info);
-      case 'AUDIO_INIT': return new UserError(`${phone} could not open its audio output${detail}: end any call, close apps that hold the audio, then run again`);
-      case 'PLAY_ERROR': return new UserError(`${phone} stopped playing${detail}: run again; if it persists, restart the phone`);
+      case 'UNSUPPORTED_ANDROID': return new PhoneFailure(unsupportedAndroid(label, info).message);
+      case 'AUDIO_INIT': return new PhoneFailure(`${phone} could not open its audio output${detail}: end any call, close apps that hold the audio, then run again`);
+      case 'PLAY_ERROR': return new PhoneFailure(`${phone} stopped playing${detail}: run again; if it persists, restart the phone`);
       case 'BAD_FILE':
-      case 'BAD_ARGS': return new UserError(`the player on ${phone} refused what dlaudio sent${detail}: this is a dlaudio bug, please report it`);
-      default: return new UserError(`the player on ${phone} failed: ${e.code}${detail}`);
+      case 'BAD_ARGS': return new PhoneFailure(`the player on ${phone} refused what dlaudio sent${detail}: this is a dlaudio bug, please report it`);
+      case 'INTERNAL': return new PhoneFailure(`the player on ${phone} crashed${detail}: run again; if it persists, restart the phone`);
+      default: return new PhoneFailure(`the player on ${phone} failed: ${e.code}${detail}`);
     }
   }
   const output = e.kind === 'ended' && e.output ? ` (it said: ${e.output})` : '';
-  return new UserError(`the player on ${phone} stopped before finishing${output}: check the USB cable, then run again`);
+  return new PhoneFailure(`the player on ${phone} stopped before finishing${output}: ${checkLink(label.serial)}, then run again`);
 }
 
 export function validatePlayOptions(o: { samples: Int16Array; sampleRate: number }): Buffer {
@@ -95,8 +99,9 @@ async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal):
   let session: RecorderSession | undefined;
   let playerMayRun = false;
   let spinner: Progress | undefined;
-  let doing = 'checking the player on the phone';
+  let doing = 'copying the recorder to the phone';
   try {
+    for (const old of await abortable(sweepLeftovers(device), signal)) if (io.verbose) io.err.write(`removed ${old} (left on the phone by an earlier session)\n`);
     if (await abortable(ensureRecorder(device, dex), signal)) io.err.write(`Installed the recorder on ${info.model}\n`);
     doing = 'copying the sound to the phone';
     fileMayExist = true;
@@ -109,13 +114,13 @@ async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal):
     signal.throwIfAborted();
     const current = session;
     const first = await abortable(withTimeout(current.ready, READY_TIMEOUT_MS,
-      () => new UserError(`the player on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: run again; if it persists, restart the phone`)), signal);
+      () => new PhoneFailure(`the player on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: run again; if it persists, restart the phone`)), signal);
     if (first.kind !== 'ready') { playerMayRun = first.kind === 'ended'; throw playerFailure(first, label, info); }
 
     doing = 'playing';
     spinner = await progress(io, `Playing ${seconds.toFixed(1)} s on ${info.model}`);
     const end = await abortable(withTimeout(current.finished, seconds * 1000 + DONE_GRACE_MS,
-      () => new UserError(`the player on ${info.model} did not finish: run again; if it persists, restart the phone`)), signal);
+      () => new PhoneFailure(`the player on ${info.model} did not finish: run again; if it persists, restart the phone`)), signal);
     if (end.kind !== 'done') { playerMayRun = end.kind === 'ended'; throw playerFailure(end, label, info); }
     playerMayRun = false;
     if (end.samples !== samples.length) {
@@ -128,12 +133,18 @@ async function playSession(opts: PlayOptions, wav: Buffer, signal: AbortSignal):
     return { serial: label.serial, model: info.model, samples: samples.length, sampleRate, seconds };
   } catch (e) {
     spinner?.stop();
-    // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it.
-    const pid = session && playerMayRun ? await session.pid(1000) : undefined;
+    let failure = e;
+    if (e instanceof PhoneFailure) {
+      // Before the cleanup, which removes the player's log.
+      failure = await reportFailure(e, { device, label, what: doing, session, remoteFile: remoteWav }, io.verbose, io.err);
+    }
+    // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it,
+    // and if it never came the player is found by its command line.
+    const pid = session && playerMayRun ? (await session.pid(1000)) ?? 'command-line' : undefined;
     session?.close();
     if (fileMayExist && !await remoteCleanup(device, pid, remoteWav)) {
       warn(io, `could not reach ${info.model} to remove ${remoteWav} (run \`adb shell rm -f ${remoteWav}\` later)`);
     }
-    throw deviceError(e, label, doing);
+    throw deviceError(failure, label, doing);
   }
 }

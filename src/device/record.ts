@@ -7,12 +7,16 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { openPhone } from './open-phone.js';
 import { canRecord, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
+import { checkLink } from './messages.js';
 import { readRecorderDex } from './recorder-dex.js';
 import { ensureRecorder } from './push-recorder.js';
 import { startRecorder, type RecorderEvent, type RecorderSession } from './start-recorder.js';
 import { pullFile } from './pull-file.js';
 import { remoteCleanup } from './remote-cleanup.js';
 import { checkRecording } from './check-wav.js';
+import { sweepLeftovers } from './sweep-leftovers.js';
+import { currentUser } from './current-user.js';
+import { PhoneFailure, reportFailure } from './diagnostics.js';
 import { abortable, stopOnCtrlC, withTimeout } from './wait.js';
 
 export interface RecordOptions {
@@ -55,16 +59,17 @@ function recorderFailure(e: RecorderEvent, label: DeviceLabel & { model: string 
   if (e.kind === 'error') {
     const detail = e.message ? ` (${e.message})` : '';
     switch (e.code) {
-      case 'UNSUPPORTED_ANDROID': return unsupportedAndroid(label, info);
-      case 'AUDIO_INIT': return new UserError(`the microphone of ${phone} could not be opened${detail}: close apps that may use it (call, voice assistant, recorder), unlock the phone, then run again`);
-      case 'READ_ERROR': return new UserError(`${phone} stopped delivering sound while recording${detail}: run again; if it persists, restart the phone`);
-      case 'WRITE_ERROR': return new UserError(`${phone} could not save the recording in /data/local/tmp${detail}: free some storage on the phone, then run again`);
-      case 'BAD_ARGS': return new UserError(`the phone recorder refused its arguments${detail}: this is a dlaudio bug, please report it`);
-      default: return new UserError(`the recorder on ${phone} failed: ${e.code}${detail}`);
+      case 'UNSUPPORTED_ANDROID': return new PhoneFailure(unsupportedAndroid(label, info).message);
+      case 'AUDIO_INIT': return new PhoneFailure(`the microphone of ${phone} could not be opened${detail}: close apps that may use it (call, voice assistant, recorder), unlock the phone, then run again`);
+      case 'READ_ERROR': return new PhoneFailure(`${phone} stopped delivering sound while recording${detail}: run again; if it persists, restart the phone`);
+      case 'WRITE_ERROR': return new PhoneFailure(`${phone} could not save the recording in /data/local/tmp${detail}: free some storage on the phone, then run again`);
+      case 'BAD_ARGS': return new PhoneFailure(`the phone recorder refused its arguments${detail}: this is a dlaudio bug, please report it`);
+      case 'INTERNAL': return new PhoneFailure(`the recorder on ${phone} crashed${detail}: run again; if it persists, restart the phone`);
+      default: return new PhoneFailure(`the recorder on ${phone} failed: ${e.code}${detail}`);
     }
   }
   const output = e.kind === 'ended' && e.output ? ` (it said: ${e.output})` : '';
-  return new UserError(`the recorder on ${phone} stopped before finishing${output}: check the USB cable, keep the phone unlocked, then run again`);
+  return new PhoneFailure(`the recorder on ${phone} stopped before finishing${output}: ${checkLink(label.serial)}, keep the phone unlocked, then run again`);
 }
 
 /** Checked before recording: finding out afterwards would waste the take. */
@@ -93,14 +98,22 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
   const dex = await readRecorderDex();
   const { device, label, info } = await openPhone(opts, signal);
   if (!canRecord(info)) throw unsupportedAndroid(label, info);
+  if (info.sdk === 30) {
+    const user = await abortable(currentUser(device), signal);
+    if (user !== undefined && user !== 0) {
+      throw new UserError(`${info.model} (${label.serial}) shows another user (user ${user}) in the foreground: Android 11 lets the computer record only ` +
+        'for the phone\'s owner; switch to the owner (pull down Quick Settings → the user icon), unlock, then run again');
+    }
+  }
 
   const remoteWav = `/data/local/tmp/dlaudio-${randomBytes(6).toString('hex')}.wav`;
   let session: RecorderSession | undefined;
   let recorderMayRun = false;
   let spinner: Progress | undefined;
   let countdown: NodeJS.Timeout | undefined;
-  let doing = 'checking the recorder on the phone';
+  let doing = 'copying the recorder to the phone';
   try {
+    for (const old of await abortable(sweepLeftovers(device), signal)) if (io.verbose) io.err.write(`removed ${old} (left on the phone by an earlier session)\n`);
     if (await abortable(ensureRecorder(device, dex), signal)) io.err.write(`Installed the recorder on ${info.model}\n`);
     doing = 'starting the recorder';
     // Not abortable: once the shell is open the recorder may run, and only the session can stop it.
@@ -109,7 +122,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
     signal.throwIfAborted();
     const current = session;
     const first = await abortable(withTimeout(current.ready, READY_TIMEOUT_MS,
-      () => new UserError(`the recorder on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: unlock the phone, then run again`)), signal);
+      () => new PhoneFailure(`the recorder on ${info.model} did not start within ${READY_TIMEOUT_MS / 1000} s: unlock the phone, then run again`)), signal);
     if (first.kind !== 'ready') { recorderMayRun = first.kind === 'ended'; throw recorderFailure(first, label, info); }
 
     doing = 'recording';
@@ -123,7 +136,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
       }, 250);
     }
     const end = await abortable(withTimeout(current.finished, seconds * 1000 + DONE_GRACE_MS,
-      () => new UserError(`the recorder on ${info.model} did not finish: unlock the phone, then run again`)), signal);
+      () => new PhoneFailure(`the recorder on ${info.model} did not finish: unlock the phone, then run again`)), signal);
     clearInterval(countdown);
     if (end.kind !== 'done') { recorderMayRun = end.kind === 'ended'; throw recorderFailure(end, label, info); }
     recorderMayRun = false;
@@ -132,7 +145,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
 
     doing = 'copying the recording from the phone';
     const wav = await abortable(pullFile(device, remoteWav, signal), signal);
-    const check = checkRecording(wav, { rate, seconds, samples: end.samples });
+    const check = checkRecording(wav, { rate, seconds, samples: end.samples }, info);
     signal.throwIfAborted();
     try {
       await writeFileAtomic(out, wav);
@@ -147,12 +160,18 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
   } catch (e) {
     clearInterval(countdown);
     spinner?.stop();
+    let failure = e;
+    if (e instanceof PhoneFailure) {
+      // Before the cleanup, which removes the recorder's log.
+      failure = await reportFailure(e, { device, label, what: doing, session, remoteFile: remoteWav }, io.verbose, io.err);
+    }
     if (session) {
-      // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it.
-      const pid = recorderMayRun ? await session.pid(1000) : undefined;
+      // The PID line comes first; only a Ctrl-C in the very first milliseconds has to wait for it,
+      // and if it never came the recorder is found by its command line.
+      const pid = recorderMayRun ? (await session.pid(1000)) ?? 'command-line' : undefined;
       session.close();
       if (!await remoteCleanup(device, pid, remoteWav)) warn(io, `could not reach ${info.model} to remove ${remoteWav} (run \`adb shell rm -f ${remoteWav}\` later)`);
     }
-    throw deviceError(e, label, doing);
+    throw deviceError(failure, label, doing);
   }
 }

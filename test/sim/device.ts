@@ -23,6 +23,17 @@ export interface SimDeviceOptions {
   player?: PlayerBehaviour;
   timeScale?: number;
   dropPullAfterBytes?: number;
+  /** ro.serialno: the same value on two simulated devices is one phone over USB and Wi-Fi. */
+  serialno?: string;
+  /** What `am get-current-user` says (0, the owner, by default). */
+  currentUser?: number;
+  /** Every SEND fails like adbd's "couldn't create file: Permission denied" (Xiaomi, some rooted phones). */
+  pushRefused?: boolean;
+  /** The shell's `echo PID $$` output never reaches the host (a Ctrl-C before it arrives). */
+  hidePid?: boolean;
+  /** Lines `logcat -d` prints (threadtime format). */
+  logcat?: string[];
+  manufacturer?: string;
 }
 
 export interface SimDevice {
@@ -39,6 +50,7 @@ export interface SimDevice {
   pulls: string[];
   /** Every WAV the fake player accepted (its bytes as pushed). */
   played: Buffer[];
+  props: Record<string, string>;
   /** True once a dropPullAfterBytes cut happened (the device then stays unplugged). */
   unplugged(): boolean;
   close(): Promise<void>;
@@ -72,11 +84,15 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
   const product = model.toLowerCase().replace(/[^a-z0-9]+/g, '_');
   const props: Record<string, string> = {
     'ro.product.model': model,
-    'ro.product.manufacturer': 'Google',
+    'ro.product.manufacturer': opts.manufacturer ?? 'Google',
+    'ro.product.brand': (opts.manufacturer ?? 'Google').toLowerCase(),
+    'ro.build.version.security_patch': '2024-05-05',
+    'ro.build.display.id': 'SIM.240505.001',
     'ro.product.name': product,
     'ro.product.device': product,
     'ro.build.version.sdk': String(sdk),
     'ro.build.version.release': RELEASES[sdk] ?? String(sdk - 20),
+    'ro.serialno': opts.serialno ?? `SIM${randomBytes(4).toString('hex').toUpperCase()}`,
   };
   let pid = 4200;
   const ctx: ShellContext = {
@@ -87,6 +103,9 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
     played,
     timeScale: opts.timeScale ?? 1,
     killers: new Map(),
+    currentUser: opts.currentUser ?? 0,
+    hidePid: opts.hidePid ?? false,
+    logcat: opts.logcat ?? [],
   };
   let isUnplugged = false;
   let port = 0;
@@ -144,6 +163,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
         send({ command: A_OKAY, arg0: s.localId, arg1: remoteId, data: Buffer.alloc(0) });
         void runShell(service.slice('shell:'.length), {
           write: (text) => { if (!s.closed) enqueue(s, Buffer.from(text)); },
+          writeBytes: (data) => { if (!s.closed) enqueue(s, data); },
           end: () => { s.queue.push('close'); pump(s); },
         }, ctx);
       } else if (service === 'sync:') {
@@ -153,7 +173,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
           write: (data) => enqueue(s, data),
           dropConnection: () => { s.queue.push('drop'); pump(s); },
           end: () => { s.queue.push('close'); pump(s); },
-        }, { fs, dropPullAfterBytes: opts.dropPullAfterBytes, pulls, pushes });
+        }, { fs, dropPullAfterBytes: opts.dropPullAfterBytes, pulls, pushes, pushRefused: opts.pushRefused });
         s.onData = (d) => session.onData(d);
       } else {
         send({ command: A_CLSE, arg0: 0, arg1: remoteId, data: Buffer.alloc(0) });
@@ -223,7 +243,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
   return {
     port,
     serial: `127.0.0.1:${port}`,
-    fs, processes, commands, shellErrors, pushes, pulls, played,
+    fs, processes, commands, shellErrors, pushes, pulls, played, props,
     unplugged: () => isUnplugged,
     close: () => new Promise<void>((resolve) => {
       for (const kill of ctx.killers.values()) kill();

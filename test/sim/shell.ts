@@ -9,7 +9,12 @@ import { simulatedWav, type SimSignal } from './signal.js';
 
 export interface SimFile { data: Buffer; mode: number; mtime: number }
 
-export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | `error:${string}`;
+/**
+ * 'noisy': a vendor framework's stack traces and a localized message (cut inside a UTF-8
+ * character) on stdout between the protocol lines, which arrive cut in the middle; 'die':
+ * READY, a stack trace in the log, then the process ends without DONE.
+ */
+export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | 'noisy' | 'die' | `error:${string}` | `noisy-error:${string}`;
 /** 'hang': READY, then nothing until killed; `error:PLAY_ERROR` comes after READY, other errors before. */
 export type PlayerBehaviour = 'ok' | 'hang' | `error:${string}`;
 
@@ -37,15 +42,23 @@ export interface ShellContext {
   shellErrors: string[];
   /** Cancels a running process's pending work; set by the recorder. */
   killers: Map<number, () => void>;
+  currentUser: number;
+  /** Drop `echo PID …` output. */
+  hidePid: boolean;
+  logcat: string[];
 }
 
 /** Where a shell's output goes: the adb stream, which the host may close at any time. */
 export interface ShellOutput {
   write(text: string): void;
+  /** Raw bytes, e.g. half of a UTF-8 character. */
+  writeBytes(data: Buffer): void;
   end(): void;
 }
 
 type Word = string;
+/** Marks a `2>FILE` redirection among a statement's words. */
+const STDERR_TO = '\u00002>';
 class Unsupported extends Error {}
 
 /** Splits a command line into statements of words (quotes, `;`, `$$`, `2>/dev/null`). */
@@ -54,7 +67,12 @@ export function parseShell(line: string, pid: number): Word[][] {
   let words: Word[] = [];
   let cur = '';
   let inWord = false;
-  const endWord = () => { if (inWord) words.push(cur); cur = ''; inWord = false; };
+  let redirect = false;
+  const endWord = () => {
+    if (inWord) words.push(redirect ? `${STDERR_TO}${cur}` : cur);
+    else if (redirect) throw new Unsupported('2> without a file');
+    cur = ''; inWord = false; redirect = false;
+  };
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (c === "'") {
@@ -81,6 +99,9 @@ export function parseShell(line: string, pid: number): Word[][] {
       cur += String(pid); inWord = true; i++;
     } else if (c === '>' && (!inWord || cur === '2') && line.startsWith('/dev/null', i + 1)) {
       cur = ''; inWord = false; i += '/dev/null'.length;
+    } else if (c === '>' && inWord && cur === '2') {
+      // 2>FILE: the next word (quoted or not) is where stderr goes; kept as a marker word.
+      cur = ''; inWord = false; redirect = true;
     } else if ('$`|&<>()*?[]{}~#'.includes(c) && !(c === '#' && inWord)) {
       throw new Unsupported(`unquoted '${c}'`);
     } else {
@@ -112,8 +133,12 @@ export async function runShell(line: string, out: ShellOutput, ctx: ShellContext
     }
     let isExec = false;
     if (words[0] === 'exec') { isExec = true; words.shift(); }
-    const [cmd, ...args] = words;
+    const stderrTo = words.find((w) => w.startsWith(STDERR_TO))?.slice(STDERR_TO.length);
+    const [cmd, ...args] = words.filter((w) => !w.startsWith(STDERR_TO));
     if (cmd === undefined) continue;
+    // The shell creates (truncates) the file before the command runs.
+    if (stderrTo !== undefined) ctx.fs.set(stderrTo, { data: Buffer.alloc(0), mode: 0o100644, mtime: Math.floor(Date.now() / 1000) });
+    if (stderrTo !== undefined) env[STDERR_TO] = stderrTo;
     await runCommand(cmd, args, env, isExec ? pid : ctx.nextPid(), out, ctx);
     if (isExec) break;
   }
@@ -123,7 +148,32 @@ export async function runShell(line: string, out: ShellOutput, ctx: ShellContext
 async function runCommand(cmd: string, args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
   switch (cmd) {
     case 'echo':
+      if (ctx.hidePid && args[0] === 'PID') return;
       out.write(args.join(' ') + '\n');
+      return;
+    case 'cat':
+      for (const p of args) {
+        const f = ctx.fs.get(p);
+        if (f) out.writeBytes(f.data);
+        else out.write(`cat: ${p}: No such file or directory\n`);
+      }
+      return;
+    case 'find':
+      findFiles(args, out, ctx);
+      return;
+    case 'pkill': {
+      if (args.length !== 2 || args[0] !== '-f') { ctx.shellErrors.push(`pkill ${args.join(' ')}`); return; }
+      const pattern = new RegExp(args[1]);
+      for (const proc of ctx.processes) if (proc.state === 'running' && pattern.test(proc.argv.join(' '))) killProcess(proc, 'TERM', ctx);
+      return;
+    }
+    case 'am':
+      if (args.join(' ') === 'get-current-user') out.write(`${ctx.currentUser}\n`);
+      else { ctx.shellErrors.push(`am ${args.join(' ')}`); out.write('Error: unknown command\n'); }
+      return;
+    case 'logcat':
+      if (args[0] !== '-d') { ctx.shellErrors.push(`logcat ${args.join(' ')} would never end`); return; }
+      out.write(ctx.logcat.map((l) => `${l}\n`).join(''));
       return;
     case 'getprop':
       if (args.length === 0) out.write(Object.entries(ctx.props).map(([k, v]) => `[${k}]: [${v}]\n`).join(''));
@@ -148,14 +198,13 @@ async function runCommand(cmd: string, args: string[], env: Record<string, strin
       for (const p of pids) {
         const proc = ctx.processes.find((x) => String(x.pid) === p && x.state === 'running');
         if (!proc) { out.write(`/system/bin/sh: kill: ${p}: No such process\n`); continue; }
-        proc.state = 'killed';
-        proc.signal = args.find((a) => a.startsWith('-'))?.slice(1) ?? 'TERM';
-        ctx.killers.get(proc.pid)?.();
+        killProcess(proc, args.find((a) => a.startsWith('-'))?.slice(1) ?? 'TERM', ctx);
       }
       return;
     }
     case 'app_process':
-      if (args[2] === 'play') await fakePlayer(args, env, pid, out, ctx);
+      if (args[2] === 'check') await fakeCheck(args, env, pid, out, ctx);
+      else if (args[2] === 'play') await fakePlayer(args, env, pid, out, ctx);
       else await fakeRecorder(args, env, pid, out, ctx);
       return;
     default:
@@ -164,7 +213,74 @@ async function runCommand(cmd: string, args: string[], env: Record<string, strin
   }
 }
 
-const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6, BAD_FILE: 7, PLAY_ERROR: 8 };
+function killProcess(proc: SimProcess, signal: string, ctx: ShellContext): void {
+  proc.state = 'killed';
+  proc.signal = signal;
+  ctx.killers.get(proc.pid)?.();
+}
+
+/** Toybox find, as far as the CLI uses it: DIR -maxdepth 1 -name GLOB ['!' -name GLOB] [-mmin +N] [-print] [-delete]. */
+function findFiles(args: string[], out: ShellOutput, ctx: ShellContext): void {
+  const [dir, ...rest] = args;
+  const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const tests: ((name: string, f: SimFile) => boolean)[] = [];
+  let del = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '-maxdepth' && rest[i + 1] === '1') i++;
+    else if (a === '-name') { const re = glob(rest[++i]); tests.push((n) => re.test(n)); }
+    else if (a === '!' && rest[i + 1] === '-name') { const re = glob(rest[i + 2]); i += 2; tests.push((n) => !re.test(n)); }
+    else if (a === '-mmin' && /^\+\d+$/.test(rest[i + 1] ?? '')) {
+      const minutes = Number(rest[++i].slice(1));
+      tests.push((_, f) => (Date.now() / 1000 - f.mtime) / 60 > minutes);
+    } else if (a === '-print') { /* the default */ }
+    else if (a === '-delete') del = true;
+    else { ctx.shellErrors.push(`find option ${a}`); return; }
+  }
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  for (const [path, f] of [...ctx.fs]) {
+    const name = path.slice(prefix.length);
+    if (!path.startsWith(prefix) || name.includes('/') || !tests.every((t) => t(name, f))) continue;
+    out.write(`${path}\n`);
+    if (del) ctx.fs.delete(path);
+  }
+}
+
+const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6, BAD_FILE: 7, PLAY_ERROR: 8, INTERNAL: 9 };
+
+/** What the real recorder prints before opening the microphone: which workarounds took. */
+export const SIM_WORKAROUNDS = 'WORKAROUNDS looper=ok activity-thread=ok configuration-controller=ok bound-application=ok system-context=ok initial-application=ok';
+
+/** `dlaudio.Recorder check` (dlaudio doctor): the workarounds, then DONE 0, without touching audio. */
+function fakeCheck(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  const finish = startAppProcess(args, env, pid, out, ctx);
+  if (finish === null) return Promise.resolve();
+  out.write(`${SIM_WORKAROUNDS}\n`);
+  finish(0, 'DONE 0');
+  return Promise.resolve();
+}
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Appends to the app_process's stderr file (the CLI's 2>FILE), if it has one. */
+function logToStderr(env: Record<string, string>, ctx: ShellContext, text: string): void {
+  const path = env[STDERR_TO];
+  const f = path === undefined ? undefined : ctx.fs.get(path);
+  if (f) f.data = Buffer.concat([f.data, Buffer.from(text)]);
+}
+
+/** A Vivo-style framework's noise on stdout, cut in awkward places, the way a real phone can send it. */
+async function vendorNoise(out: ShellOutput): Promise<void> {
+  out.write("java.lang.NullPointerException: Attempt to invoke virtual method 'java.lang.String android.content.Context.getOpPackageName()'\n");
+  out.write('\tat android.media.VivoAudioRecordImpl.<init>(VivoAudioRecordImpl.java:88)\n');
+  out.write('ERROR audio hal: set_parameters returned -22\n');
+  const localized = Buffer.from('W/VivoAudio: échec de l\'initialisation du micro\n');
+  const cut = localized.indexOf(0xc3) + 1; // inside the two bytes of "é"
+  out.writeBytes(localized.subarray(0, cut));
+  await pause(30);
+  out.writeBytes(localized.subarray(cut));
+  await pause(30);
+}
 
 /**
  * An `app_process` the fake shell started: listed in ctx.processes; `finish` prints its last line
@@ -202,24 +318,50 @@ function fakeRecorder(args: string[], env: Record<string, string>, pid: number, 
     finish(EXIT_CODES.UNSUPPORTED_ANDROID, 'ERROR UNSUPPORTED_ANDROID Android 11 (SDK 30) or newer is needed');
     return Promise.resolve();
   }
-  if (ctx.recorder.startsWith('error:')) {
-    const code = ctx.recorder.slice('error:'.length);
-    finish(EXIT_CODES[code] ?? 1, `ERROR ${code} simulated failure`);
-    return Promise.resolve();
+  return recordAsync(target, seconds, rate, env, pid, out, ctx, finish);
+}
+
+async function recordAsync(target: string, seconds: number, rate: number, env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext,
+  finish: (code: number, line?: string) => void): Promise<void> {
+  const noisy = ctx.recorder === 'noisy' || ctx.recorder.startsWith('noisy-error:');
+  out.write(`${SIM_WORKAROUNDS}\n`);
+  if (noisy) await vendorNoise(out);
+  const failWith = /^(?:noisy-)?error:(.+)$/.exec(ctx.recorder)?.[1];
+  if (failWith !== undefined) {
+    logToStderr(env, ctx, `W/dlaudio: simulated ${failWith}\n`);
+    finish(EXIT_CODES[failWith] ?? 1, `ERROR ${failWith} simulated failure`);
+    return;
   }
   const part = `${target}.part`;
   const signal: SimSignal = ctx.recorder === 'silent' || ctx.recorder === 'clipped' ? ctx.recorder : 'sine';
   const wav = simulatedWav(seconds, rate, signal);
   const now = () => Math.floor(Date.now() / 1000);
   ctx.fs.set(part, { data: wav.subarray(0, 44), mode: 0o100644, mtime: now() });
-  out.write('READY\n');
-  return new Promise<void>((resolve) => {
+  if (noisy) {
+    out.write('RE');
+    await pause(30);
+    out.write('ADY\n');
+  } else {
+    out.write('READY\n');
+  }
+  await new Promise<void>((resolve) => {
     // A killed process leaves its .part behind, like a real one would.
     ctx.killers.set(pid, () => { clearTimeout(timer); resolve(); });
     // 'hang': READY and then nothing, until killed.
     const timer = ctx.recorder === 'hang' ? undefined : setTimeout(() => {
+      if (ctx.recorder === 'die') {
+        logToStderr(env, ctx, 'java.lang.IllegalStateException: simulated death of the audio server\n\tat android.media.AudioRecord.native_read_in_short_array(Native Method)\n');
+        finish(1);
+        resolve();
+        return;
+      }
       ctx.fs.delete(part);
       ctx.fs.set(target, { data: wav, mode: 0o100644, mtime: now() });
+      if (noisy) {
+        out.write('I/VivoAudio: capture stopped\nDO');
+        setTimeout(() => { finish(0, `NE ${(wav.length - 44) / 2}`); resolve(); }, 30);
+        return;
+      }
       finish(0, `DONE ${(wav.length - 44) / 2}`);
       resolve();
     }, seconds * 1000 * ctx.timeScale);

@@ -19,6 +19,8 @@ export interface SyncOptions {
   dropPullAfterBytes?: number;
   pulls: string[];
   pushes: string[];
+  /** SEND is refused like adbd does when it cannot create the file: FAIL after the data. */
+  pushRefused?: boolean;
 }
 
 function u32(n: number): Buffer { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; }
@@ -50,6 +52,11 @@ export class SyncSession {
     if (this.sending) {
       if (id === 'DATA') { this.sending.chunks.push(Buffer.from(body)); return; }
       if (id === 'DONE') {
+        if (this.opts.pushRefused) {
+          this.sending = undefined;
+          this.out.write(fail("couldn't create file: Permission denied"));
+          return;
+        }
         fs.set(this.sending.path, { data: Buffer.concat(this.sending.chunks), mode: this.sending.mode, mtime: len });
         this.opts.pushes.push(this.sending.path);
         this.sending = undefined;

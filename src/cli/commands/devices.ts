@@ -13,6 +13,8 @@ interface DeviceRow {
   canPlay: boolean;
   /** Why it cannot record (or play), and what to do. */
   reason: string | null;
+  /** The same phone's other serials (plugged in and paired over Wi-Fi at once). */
+  aliases: string[];
 }
 
 export function registerDevices(program: Command): void {
@@ -24,12 +26,12 @@ export function registerDevices(program: Command): void {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     // Loaded on use: adbkit costs ~0.1-0.2 s of start-up that other commands should not pay.
     const { connectAdb } = await import('../../device/connect.js');
-    const { listDevices } = await import('../../device/list-devices.js');
+    const { listPhones } = await import('../../device/list-devices.js');
     const { getDeviceInfo, canRecord, canPlay, MIN_RECORD_SDK, MIN_PLAY_SDK } = await import('../../device/device-info.js');
     const { client } = await connectAdb(flags);
     const rows: DeviceRow[] = [];
-    for (const d of await listDevices(client)) {
-      const row: DeviceRow = { serial: d.serial, state: d.state, model: null, android: null, sdk: null, canRecord: false, canPlay: false, reason: null };
+    for (const d of await listPhones(client)) {
+      const row: DeviceRow = { serial: d.serial, state: d.state, model: null, android: null, sdk: null, canRecord: false, canPlay: false, reason: null, aliases: d.aliases ?? [] };
       if (d.state !== 'device') {
         row.reason = stateAdvice(d.serial, d.state);
       } else {
@@ -51,7 +53,12 @@ export function registerDevices(program: Command): void {
       io.out.write(table(rows));
     }
     if (rows.length === 0) info(io, `no Android device found: ${ENABLE_DEBUGGING}`);
-    else if (!flags.json) for (const r of rows) if (r.reason) info(io, `${r.serial}: ${r.reason.startsWith(r.serial) ? r.reason.slice(r.serial.length).replace(/^[: ]+/, '') : r.reason}`);
+    else if (!flags.json) {
+      for (const r of rows) {
+        if (r.aliases.length) info(io, `${r.serial}: also connected as ${r.aliases.join(', ')} (the same phone over its other link)`);
+        if (r.reason) info(io, `${r.serial}: ${r.reason.startsWith(r.serial) ? r.reason.slice(r.serial.length).replace(/^[: ]+/, '') : r.reason}`);
+      }
+    }
   });
 }
 
