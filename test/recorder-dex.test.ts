@@ -88,7 +88,12 @@ afterAll(() => {
 
 interface Run {
   status: number | null;
+  /** The protocol lines, without the WORKAROUNDS line (kept in `workarounds`). */
   stdout: string;
+  /** The WORKAROUNDS line's steps, or undefined when it was not printed. */
+  workarounds: string | undefined;
+  /** stderr lines that are not stub logs: what vendor code printed through System.out/err. */
+  strange: string[];
   /** The stubs' `stub: ...` lines: what the recorder asked of the framework. */
   stub: string[];
   am: string[];
@@ -97,14 +102,14 @@ interface Run {
 
 let runs = 0;
 /** Runs dlaudio.Recorder; `out` defaults to a fresh path in an existing directory. */
-function record(args: string[], knobs: Record<string, string | number> = {}, amDir = fakeAm): Run {
+function record(args: string[], knobs: Record<string, string | number> = {}, amDir = fakeAm, { jvm = [] as string[], noise = false } = {}): Run {
   const dir = join(tmp, `run-${++runs}`);
   mkdirSync(dir);
   const out = join(dir, 'rec.wav');
   const finalArgs = args.map((a) => (a === '@out' ? out : a));
   rmSync(amLog, { force: true });
   const props = Object.entries({ 'stub.amLog': amLog, ...knobs }).map(([k, v]) => `-D${k.startsWith('stub.') ? k : `stub.${k}`}=${v}`);
-  const r = spawnSync('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-cp', classpath, ...props, 'dlaudio.Recorder', ...finalArgs], {
+  const r = spawnSync('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', ...jvm, '-cp', classpath, ...props, 'dlaudio.Recorder', ...finalArgs], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${amDir}:${process.env.PATH ?? ''}` },
     maxBuffer: 1 << 20,
@@ -112,9 +117,12 @@ function record(args: string[], knobs: Record<string, string | number> = {}, amD
   if (r.error) throw r.error;
   const stub = r.stderr.split('\n').filter((l) => l.startsWith('stub: ')).map((l) => l.slice(6));
   const strange = r.stderr.split('\n').filter((l) => l && !l.startsWith('stub: '));
-  expect(strange, 'nothing but stub logs on stderr (no stack trace)').toEqual([]);
+  if (!noise) expect(strange, 'nothing but stub logs on stderr (no stack trace)').toEqual([]);
   const am = existsSync(amLog) ? readFileSync(amLog, 'utf8').split('\n').filter(Boolean) : [];
-  return { status: r.status, stdout: r.stdout, stub, am, out };
+  const lines = r.stdout.split('\n');
+  const w = lines.find((l) => l.startsWith('WORKAROUNDS '));
+  const stdout = lines.filter((l) => !l.startsWith('WORKAROUNDS ')).join('\n');
+  return { status: r.status, stdout, workarounds: w?.slice('WORKAROUNDS '.length), strange, stub, am, out };
 }
 
 const sample = (i: number): number => ((i * 997) << 16) >> 16; // the stub mic's (short) (i * 997)
@@ -328,6 +336,108 @@ describe('recorder on the host JVM (enjarify + android.* stubs)', () => {
   });
 });
 
+const ALL_OK = 'looper=ok activity-thread=ok configuration-controller=ok bound-application=ok system-context=ok initial-application=ok';
+
+describe('recorder on real phones: scrcpy\'s workarounds, on the host JVM', () => {
+  const take = ['--seconds', '0.1', '--rate', '16000', '--out', '@out'];
+
+  it.for([30, 31, 33, 36])('SDK %i: every workaround runs and says so in one WORKAROUNDS line before READY', (sdk, ctx) => {
+    needTools(ctx);
+    const run = record(take, { sdk });
+    expect(run.status).toBe(0);
+    expect(run.workarounds).toBe(sdk >= 31 ? ALL_OK : ALL_OK.replace('configuration-controller=ok', 'configuration-controller=skipped'));
+    expectWav(run.out, 16000, 1600);
+  });
+
+  it.for<[string, number]>([['honor', 31], ['vivo', 33], ['vivo', 30], ['settings', 33], ['settings', 30]])(
+    '%s (SDK %i): vendor code that needs an Application, the bound app info and the shell\'s ContentResolver is satisfied', ([vendor, sdk], ctx) => {
+      needTools(ctx);
+      const run = record(take, { sdk, vendor });
+      expect(run.stdout).toBe('READY\nDONE 1600\n');
+      expect(run.status).toBe(0);
+      expectWav(run.out, 16000, 1600);
+      if (vendor === 'honor') expect(run.stub).toContain('honor startRecording package=17:com.android.shell');
+      if (vendor === 'vivo') expect(run.stub).toContain('vivo opPackage=com.android.shell');
+      if (vendor === 'settings') {
+        // Through getContentProviderExternal (no caller app needed), as package com.android.shell.
+        expect(run.stub).toContain('getContentProviderExternal settings user 0');
+        expect(run.stub).toContain('settings read 1');
+      }
+    });
+
+  it('Honor without the app binding (AppBindData cannot be built): the step says failed, AUDIO_INIT carries the NullPointerException', (ctx) => {
+    needTools(ctx);
+    const run = record(take, { sdk: 31, vendor: 'honor', appBindData: 'fail' });
+    expect(run.workarounds).toBe(ALL_OK.replace('bound-application=ok', 'bound-application=failed(java.lang.UnsupportedOperationException)'));
+    expect(run.stdout).toMatch(/^ERROR AUDIO_INIT cannot record from the microphone .*java\.lang\.NullPointerException/);
+    expect(run.status).toBe(4);
+    expectNothingLeft(run);
+  });
+
+  it('Samsung: the ConfigurationController is installed before the system context is asked for (12+); on 11 it does not exist', (ctx) => {
+    needTools(ctx);
+    const s12 = record(take, { sdk: 31, systemContext: 'samsung' });
+    expect(s12.workarounds).toBe(ALL_OK);
+    expect(s12.stub).toContain('system context created, mSystemThread=true');
+    const s11 = record(take, { sdk: 30, systemContext: 'samsung' });
+    expect(s11.workarounds).toBe(ALL_OK.replace('configuration-controller=ok', 'configuration-controller=skipped').replace('system-context=ok', 'system-context=failed(java.lang.NullPointerException)'));
+    expect(s11.stdout).toBe('READY\nDONE 1600\n');
+  });
+
+  it('check (dlaudio doctor): loads, runs the workarounds, DONE 0, touches no audio', (ctx) => {
+    needTools(ctx);
+    const run = record(['check'], { sdk: 34 });
+    expect(run.workarounds).toBe(ALL_OK);
+    expect(run.stdout).toBe('DONE 0\n');
+    expect(run.status).toBe(0);
+    expect(run.stub.filter((l) => l.startsWith('build ') || l.startsWith('track '))).toEqual([]);
+    const extra = record(['check', '--now']);
+    expect(extra.stdout).toBe('ERROR BAD_ARGS check takes no arguments\n');
+    expect(extra.status).toBe(2);
+  });
+
+  it('vendor noise on System.out and a stack trace on System.err go to stderr (the log), never into the protocol', (ctx) => {
+    needTools(ctx);
+    const run = record(take, { noise: 1 }, fakeAm, { noise: true });
+    expect(run.stdout).toBe('READY\nDONE 1600\n');
+    expect(run.status).toBe(0);
+    expect(run.stub).toContain('vendor noise through System.out');
+    expect(run.strange).toContain('READY');
+    expect(run.strange).toContain('ERROR AUDIO_INIT fake');
+    expect(run.strange).toContain("java.lang.RuntimeException: stub: a vendor's stack trace");
+    expectWav(run.out, 16000, 1600);
+  });
+
+  it('reads returning 0 (WOULD_BLOCK, EINTR) are retried: the take is complete and exact', (ctx) => {
+    needTools(ctx);
+    const run = record(['--seconds', '0.5', '--rate', '16000', '--out', '@out'], { zeroReads: 6 });
+    expect(run.stdout).toBe('READY\nDONE 8000\n');
+    expect(run.status).toBe(0);
+    expect(run.stub).toContain('released after 8000 samples and 6 empty reads');
+    expectWav(run.out, 16000, 8000);
+  });
+
+  it('reads returning 0 for over a second: READ_ERROR, nothing left behind', (ctx) => {
+    needTools(ctx);
+    const run = record(take, { zeroReads: 100000 });
+    expect(run.stdout).toBe('READY\nERROR READ_ERROR no audio for 1 s: AudioRecord.read returned 0 after 0 of 1600 samples\n');
+    expect(run.status).toBe(5);
+    const empty = Number(/and (\d+) empty reads/.exec(run.stub.join('\n'))?.[1]);
+    expect(empty).toBeGreaterThanOrEqual(15); // 50 ms each: about a second
+    expect(empty).toBeLessThan(40);
+    expectNothingLeft(run);
+  });
+
+  it('an OutOfMemoryError while recording ends as ERROR INTERNAL with its class and message; the mic is released, no file left', (ctx) => {
+    needTools(ctx);
+    const run = record(take, { oom: 'read' });
+    expect(run.stdout).toBe('READY\nERROR INTERNAL java.lang.OutOfMemoryError: stub: Failed to allocate a 65552 byte allocation\n');
+    expect(run.status).toBe(9);
+    expect(run.stub).toContain('released after 0 samples');
+    expectNothingLeft(run);
+  });
+});
+
 /** One RIFF chunk: id, little-endian size, body, and the pad byte after an odd-sized body. */
 function chunk(id: string, body: Buffer, declaredSize = body.length): Buffer {
   const head = Buffer.alloc(8);
@@ -523,6 +633,29 @@ describe('player (recorder play mode) on the host JVM', () => {
     expect(run.stdout).toBe('READY\nERROR PLAY_ERROR AudioTrack.write returned -6 after 1000 of 9600 samples\n');
     expect(run.status).toBe(8);
     expect(run.stub.at(-1)).toMatch(/^released at head 0 after 1000 frames written/);
+  });
+
+  it('an OutOfMemoryError while playing ends as ERROR INTERNAL; the track is released', (ctx) => {
+    needTools(ctx);
+    const run = play(wav16(tone(8000)), { track: 'oom' });
+    expect(run.stdout).toBe('READY\nERROR INTERNAL java.lang.OutOfMemoryError: stub: Failed to allocate a 4194320 byte allocation\n');
+    expect(run.status).toBe(9);
+    expect(run.stub.at(-1)).toMatch(/^released at head 0 after 0 frames written/);
+  });
+
+  it('streams a 60 MiB WAV (31 min at 16 kHz) in a 24 MiB heap: the file is never held in memory', (ctx) => {
+    needTools(ctx);
+    const dir = join(tmp, 'big');
+    mkdirSync(dir);
+    const input = join(dir, 'big.wav');
+    const samples = 30 * 1024 * 1024;
+    const data = Buffer.alloc(2 * samples);
+    for (let i = 0; i < samples; i += 4096) data.writeInt16LE((i / 4096) % 30000, 2 * i);
+    writeFileSync(input, riff(fmtChunk(), chunk('data', data)));
+    const run = record(['play', '--in', input], { trackKeep: 0, trackStep: 1 << 22 }, fakeAm, { jvm: ['-Xmx24m'] });
+    expect(run.stdout).toBe(`READY\nDONE ${samples}\n`);
+    expect(run.status).toBe(0);
+    expect(run.stub.at(-1)).toMatch(new RegExp(`^released at head \\d+ after ${samples + 1600} frames written`));
   });
 
   it('PLAY_ERROR: the head stops moving (a stuck output) for 2 s', (ctx) => {

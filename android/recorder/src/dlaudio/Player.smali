@@ -10,6 +10,11 @@
 # What discard() must release if something fails.
 .field private static track:Landroid/media/AudioTrack;
 
+# The WAV, open at its samples once readWav has checked it. The samples are streamed
+# from the file to the track 8192 at a time: a 64 MiB file must not be held in memory
+# (app_process's heap is as small as an app's on many phones).
+.field private static input:Ljava/io/RandomAccessFile;
+
 # The WAV's sample rate, set by readWav.
 .field private static rate:I
 
@@ -83,10 +88,9 @@
     throw v6
 
     :android_ok
-    # v3 samples, v4 their number, v5 the track
-    invoke-static {v1}, Ldlaudio/Player;->readWav(Ljava/lang/String;)[S
-    move-result-object v3
-    array-length v4, v3
+    # v4 the number of samples, v5 the track
+    invoke-static {v1}, Ldlaudio/Player;->readWav(Ljava/lang/String;)I
+    move-result v4
     sget v5, Ldlaudio/Player;->rate:I
     invoke-static {v5}, Ldlaudio/Player;->openTrack(I)Landroid/media/AudioTrack;
     move-result-object v5
@@ -95,23 +99,50 @@
 
     # The samples, then one buffer of silence: a streaming track starts once its buffer is
     # full, and mixes its last few ms only when more follows. stop() would play them out but
-    # also resets the position waited on below. v6 total to write, v7 written.
+    # also resets the position waited on below. v6 total to write, v7 written (in samples),
+    # v3 the block being written, v12 the file.
     :track_start
     invoke-virtual {v5}, Landroid/media/AudioTrack;->getBufferSizeInFrames()I
     move-result v6
     add-int/2addr v6, v4
-    invoke-static {v3, v6}, Ljava/util/Arrays;->copyOf([SI)[S
-    move-result-object v3
+    const/16 v3, 0x4000
+    new-array v3, v3, [B
+    sget-object v12, Ldlaudio/Player;->input:Ljava/io/RandomAccessFile;
     const/4 v7, 0x0
 
-    :next_write
+    # v8 bytes in the block, v9 of them written so far
+    :next_block
     if-ge v7, v6, :all_written
     sub-int v8, v6, v7
-    invoke-virtual {v5, v3, v7, v8}, Landroid/media/AudioTrack;->write([SII)I
+    const/16 v9, 0x2000
+    invoke-static {v8, v9}, Ljava/lang/Math;->min(II)I
     move-result v8
-    if-lez v8, :write_failed
-    add-int/2addr v7, v8
-    goto :next_write
+    if-ge v7, v4, :silence
+    sub-int v9, v4, v7
+    invoke-static {v8, v9}, Ljava/lang/Math;->min(II)I
+    move-result v8
+    add-int/2addr v8, v8
+    const/4 v9, 0x0
+    :file_start
+    invoke-virtual {v12, v3, v9, v8}, Ljava/io/RandomAccessFile;->readFully([BII)V
+    :file_end
+    .catch Ljava/io/IOException; {:file_start .. :file_end} :file_failed
+    goto :write_block
+    :silence
+    add-int/2addr v8, v8
+    const/4 v9, 0x0
+    invoke-static {v3, v9}, Ljava/util/Arrays;->fill([BB)V
+
+    :write_block
+    if-ge v9, v8, :next_block
+    sub-int v10, v8, v9
+    invoke-virtual {v5, v3, v9, v10}, Landroid/media/AudioTrack;->write([BII)I
+    move-result v10
+    if-lez v10, :write_failed
+    add-int/2addr v9, v10
+    div-int/lit8 v10, v10, 0x2
+    add-int/2addr v7, v10
+    goto :write_block
 
     # Wait until the head passes the last sample; v8 head, v9 last head seen,
     # v10 polls without progress (10 ms each).
@@ -146,6 +177,7 @@
 
     const/4 v5, 0x0
     sput-object v5, Ldlaudio/Player;->track:Landroid/media/AudioTrack;
+    invoke-static {}, Ldlaudio/Player;->discard()V
     const-string v5, "DONE "
     invoke-static {v4}, Ljava/lang/String;->valueOf(I)Ljava/lang/String;
     move-result-object v6
@@ -154,11 +186,19 @@
     invoke-static {v5}, Ldlaudio/Recorder;->say(Ljava/lang/String;)V
     return-void
 
+    :file_failed
+    move-exception v10
+    new-instance v9, Ljava/lang/StringBuilder;
+    const-string v11, "cannot read the rest of the file: "
+    invoke-direct {v9, v11}, Ljava/lang/StringBuilder;-><init>(Ljava/lang/String;)V
+    invoke-virtual {v9, v10}, Ljava/lang/StringBuilder;->append(Ljava/lang/Object;)Ljava/lang/StringBuilder;
+    goto :play_error
+
     :write_failed
     new-instance v9, Ljava/lang/StringBuilder;
-    const-string v10, "AudioTrack.write returned "
-    invoke-direct {v9, v10}, Ljava/lang/StringBuilder;-><init>(Ljava/lang/String;)V
-    invoke-virtual {v9, v8}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
+    const-string v11, "AudioTrack.write returned "
+    invoke-direct {v9, v11}, Ljava/lang/StringBuilder;-><init>(Ljava/lang/String;)V
+    invoke-virtual {v9, v10}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
     const-string v10, " after "
     invoke-virtual {v9, v10}, Ljava/lang/StringBuilder;->append(Ljava/lang/String;)Ljava/lang/StringBuilder;
     invoke-virtual {v9, v7}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
@@ -197,125 +237,138 @@
 .end method
 
 
-# The samples of a RIFF/WAVE PCM 16-bit mono file (and its rate, in `rate`), or Failure BAD_FILE.
-# Chunks other than "fmt " and "data" are skipped.
-.method private static readWav(Ljava/lang/String;)[S
-    .locals 10
+# Checks a RIFF/WAVE PCM 16-bit mono file, leaves `input` open at its first sample, sets
+# `rate`, and returns the number of samples; or Failure BAD_FILE. Chunks other than
+# "fmt " and "data" are skipped. Only chunk headers and fmt are read here.
+.method private static readWav(Ljava/lang/String;)I
+    .locals 12
     .annotation system Ldalvik/annotation/Throws;
         value = {
             Ldlaudio/Failure;
         }
     .end annotation
 
-    # v2 the file's length, v0 its bytes
-    new-instance v1, Ljava/io/File;
-    invoke-direct {v1, p0}, Ljava/io/File;-><init>(Ljava/lang/String;)V
-    invoke-virtual {v1}, Ljava/io/File;->length()J
+    # v0 the file, v2 its length, v1 16 scratch bytes read as little-endian numbers through v7
+    :open_start
+    new-instance v0, Ljava/io/RandomAccessFile;
+    const-string v1, "r"
+    invoke-direct {v0, p0, v1}, Ljava/io/RandomAccessFile;-><init>(Ljava/lang/String;Ljava/lang/String;)V
+    sput-object v0, Ldlaudio/Player;->input:Ljava/io/RandomAccessFile;
+    invoke-virtual {v0}, Ljava/io/RandomAccessFile;->length()J
     move-result-wide v2
-    const-wide/32 v4, 0x4000000    # 64 MiB: half an hour at 16 kHz
+    :open_end
+    .catch Ljava/io/IOException; {:open_start .. :open_end} :read_failed
+    const-wide/32 v4, 0x4000000    # 64 MiB: half an hour at 16 kHz (the contract's limit)
     cmp-long v6, v2, v4
-    if-lez v6, :read_start
-    const-string v1, " is larger than 64 MiB"
-    goto :bad_file
-
-    :read_start
+    if-gtz v6, :too_large
     long-to-int v2, v2
-    new-array v0, v2, [B
-    new-instance v1, Ljava/io/DataInputStream;
-    new-instance v3, Ljava/io/FileInputStream;
-    invoke-direct {v3, p0}, Ljava/io/FileInputStream;-><init>(Ljava/lang/String;)V
-    invoke-direct {v1, v3}, Ljava/io/DataInputStream;-><init>(Ljava/io/InputStream;)V
-    invoke-virtual {v1, v0}, Ljava/io/DataInputStream;->readFully([B)V
-    invoke-virtual {v1}, Ljava/io/DataInputStream;->close()V
-    :read_end
-    .catch Ljava/io/IOException; {:read_start .. :read_end} :read_failed
-
-    # v1 the bytes as little-endian numbers, v3 position of the next chunk, v9 rate (0: no fmt yet)
-    invoke-static {v0}, Ljava/nio/ByteBuffer;->wrap([B)Ljava/nio/ByteBuffer;
-    move-result-object v1
+    const/16 v1, 0x10
+    new-array v1, v1, [B
+    invoke-static {v1}, Ljava/nio/ByteBuffer;->wrap([B)Ljava/nio/ByteBuffer;
+    move-result-object v7
     sget-object v3, Ljava/nio/ByteOrder;->LITTLE_ENDIAN:Ljava/nio/ByteOrder;
-    invoke-virtual {v1, v3}, Ljava/nio/ByteBuffer;->order(Ljava/nio/ByteOrder;)Ljava/nio/ByteBuffer;
+    invoke-virtual {v7, v3}, Ljava/nio/ByteBuffer;->order(Ljava/nio/ByteOrder;)Ljava/nio/ByteBuffer;
+
     const/16 v3, 0xc
     if-lt v2, v3, :not_wave
-    const/4 v3, 0x0
-    invoke-virtual {v1, v3}, Ljava/nio/ByteBuffer;->getInt(I)I
-    move-result v3
-    const v4, 0x46464952                    # "RIFF"
-    if-ne v3, v4, :not_wave
-    const/16 v3, 0x8
-    invoke-virtual {v1, v3}, Ljava/nio/ByteBuffer;->getInt(I)I
-    move-result v3
-    const v4, 0x45564157                    # "WAVE"
-    if-ne v3, v4, :not_wave
-    const/16 v3, 0xc
-    const/4 v9, 0x0
-
-    # v4 chunk id, v5 chunk size; v3 moves to the chunk's body
-    :next_chunk
-    sub-int v4, v2, v3
-    const/16 v5, 0x8
-    if-lt v4, v5, :no_data
-    invoke-virtual {v1, v3}, Ljava/nio/ByteBuffer;->getInt(I)I
-    move-result v4
-    add-int/lit8 v5, v3, 0x4
-    invoke-virtual {v1, v5}, Ljava/nio/ByteBuffer;->getInt(I)I
+    const/4 v4, 0x0
+    :riff_start
+    invoke-virtual {v0, v1, v4, v3}, Ljava/io/RandomAccessFile;->readFully([BII)V
+    :riff_end
+    .catch Ljava/io/IOException; {:riff_start .. :riff_end} :read_failed
+    invoke-virtual {v7, v4}, Ljava/nio/ByteBuffer;->getInt(I)I
     move-result v5
-    add-int/lit8 v3, v3, 0x8
-    if-ltz v5, :truncated
-    sub-int v6, v2, v3
-    if-gt v5, v6, :truncated
-    const v6, 0x20746d66                    # "fmt "
-    if-eq v4, v6, :fmt
-    const v6, 0x61746164                    # "data"
-    if-eq v4, v6, :data
+    const v6, 0x46464952                    # "RIFF"
+    if-ne v5, v6, :not_wave
+    const/16 v5, 0x8
+    invoke-virtual {v7, v5}, Ljava/nio/ByteBuffer;->getInt(I)I
+    move-result v5
+    const v6, 0x45564157                    # "WAVE"
+    if-ne v5, v6, :not_wave
+    # v4 position of the next chunk, v11 rate (0: no fmt yet)
+    const/16 v4, 0xc
+    const/4 v11, 0x0
+
+    # v5 chunk id, v6 chunk size; v4 moves to the chunk's body
+    :next_chunk
+    sub-int v5, v2, v4
+    const/16 v6, 0x8
+    if-lt v5, v6, :no_data
+    int-to-long v8, v4
+    const/4 v5, 0x0
+    :head_start
+    invoke-virtual {v0, v8, v9}, Ljava/io/RandomAccessFile;->seek(J)V
+    invoke-virtual {v0, v1, v5, v6}, Ljava/io/RandomAccessFile;->readFully([BII)V
+    :head_end
+    .catch Ljava/io/IOException; {:head_start .. :head_end} :read_failed
+    invoke-virtual {v7, v5}, Ljava/nio/ByteBuffer;->getInt(I)I
+    move-result v5
+    const/4 v6, 0x4
+    invoke-virtual {v7, v6}, Ljava/nio/ByteBuffer;->getInt(I)I
+    move-result v6
+    add-int/lit8 v4, v4, 0x8
+    if-ltz v6, :truncated
+    sub-int v8, v2, v4
+    if-gt v6, v8, :truncated
+    const v8, 0x20746d66                    # "fmt "
+    if-eq v5, v8, :fmt
+    const v8, 0x61746164                    # "data"
+    if-eq v5, v8, :data
     :skip
-    add-int/2addr v3, v5
+    add-int/2addr v4, v6
     # RIFF pads a chunk of odd size with one byte.
-    and-int/lit8 v5, v5, 0x1
-    add-int/2addr v3, v5
+    and-int/lit8 v6, v6, 0x1
+    add-int/2addr v4, v6
     goto :next_chunk
 
-    # v6 format tag, v7 channels, v9 rate, v8 bits per sample
+    # v8 format tag, v9 channels, v11 rate, v10 bits per sample
     :fmt
-    const/16 v6, 0x10
-    if-lt v5, v6, :damaged_fmt
-    invoke-virtual {v1, v3}, Ljava/nio/ByteBuffer;->getShort(I)S
-    move-result v6
-    const v0, 0xffff                        # unsigned (extensible is 65534)
-    and-int/2addr v6, v0
-    add-int/lit8 v7, v3, 0x4
-    invoke-virtual {v1, v7}, Ljava/nio/ByteBuffer;->getInt(I)I
-    move-result v9
-    add-int/lit8 v7, v3, 0xe
-    invoke-virtual {v1, v7}, Ljava/nio/ByteBuffer;->getShort(I)S
+    const/16 v8, 0x10
+    if-lt v6, v8, :damaged_fmt
+    int-to-long v9, v4
+    const/4 v3, 0x0
+    :fmt_start
+    invoke-virtual {v0, v9, v10}, Ljava/io/RandomAccessFile;->seek(J)V
+    invoke-virtual {v0, v1, v3, v8}, Ljava/io/RandomAccessFile;->readFully([BII)V
+    :fmt_end
+    .catch Ljava/io/IOException; {:fmt_start .. :fmt_end} :read_failed
+    invoke-virtual {v7, v3}, Ljava/nio/ByteBuffer;->getShort(I)S
     move-result v8
-    add-int/lit8 v7, v3, 0x2
-    invoke-virtual {v1, v7}, Ljava/nio/ByteBuffer;->getShort(I)S
-    move-result v7
-    const/4 v0, 0x1
-    if-ne v6, v0, :not_pcm16_mono
-    if-ne v7, v0, :not_pcm16_mono
-    const/16 v0, 0x10
-    if-ne v8, v0, :not_pcm16_mono
+    const v3, 0xffff                        # unsigned (extensible is 65534)
+    and-int/2addr v8, v3
+    const/4 v3, 0x2
+    invoke-virtual {v7, v3}, Ljava/nio/ByteBuffer;->getShort(I)S
+    move-result v9
+    const/4 v3, 0x4
+    invoke-virtual {v7, v3}, Ljava/nio/ByteBuffer;->getInt(I)I
+    move-result v11
+    const/16 v3, 0xe
+    invoke-virtual {v7, v3}, Ljava/nio/ByteBuffer;->getShort(I)S
+    move-result v10
+    const/4 v3, 0x1
+    if-ne v8, v3, :not_pcm16_mono
+    if-ne v9, v3, :not_pcm16_mono
+    const/16 v3, 0x10
+    if-ne v10, v3, :not_pcm16_mono
     # AudioTrack's range (AudioFormat.SAMPLE_RATE_HZ_MIN/MAX); older phones may refuse above 96 kHz (AUDIO_INIT).
-    const/16 v0, 0xfa0                      # 4000
-    if-lt v9, v0, :bad_rate
-    const v0, 0x2ee00                       # 192000
-    if-gt v9, v0, :bad_rate
+    const/16 v3, 0xfa0                      # 4000
+    if-lt v11, v3, :bad_rate
+    const v3, 0x2ee00                       # 192000
+    if-gt v11, v3, :bad_rate
     goto :skip
 
     :data
-    if-eqz v9, :no_fmt
+    if-eqz v11, :no_fmt
     # An odd last byte is not a sample.
-    div-int/lit8 v5, v5, 0x2
-    if-eqz v5, :empty
-    new-array v6, v5, [S
-    invoke-virtual {v1, v3}, Ljava/nio/Buffer;->position(I)Ljava/nio/Buffer;
-    invoke-virtual {v1}, Ljava/nio/ByteBuffer;->asShortBuffer()Ljava/nio/ShortBuffer;
-    move-result-object v7
-    invoke-virtual {v7, v6}, Ljava/nio/ShortBuffer;->get([S)Ljava/nio/ShortBuffer;
-    sput v9, Ldlaudio/Player;->rate:I
-    return-object v6
+    div-int/lit8 v6, v6, 0x2
+    if-eqz v6, :empty
+    int-to-long v8, v4
+    :data_start
+    invoke-virtual {v0, v8, v9}, Ljava/io/RandomAccessFile;->seek(J)V
+    :data_end
+    .catch Ljava/io/IOException; {:data_start .. :data_end} :read_failed
+    sput v11, Ldlaudio/Player;->rate:I
+    return v6
 
     :read_failed
     move-exception v1
@@ -338,13 +391,13 @@
     new-instance v0, Ljava/lang/StringBuilder;
     const-string v1, " is format "
     invoke-direct {v0, v1}, Ljava/lang/StringBuilder;-><init>(Ljava/lang/String;)V
-    invoke-virtual {v0, v6}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
+    invoke-virtual {v0, v8}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
     const-string v1, ", "
     invoke-virtual {v0, v1}, Ljava/lang/StringBuilder;->append(Ljava/lang/String;)Ljava/lang/StringBuilder;
-    invoke-virtual {v0, v7}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
+    invoke-virtual {v0, v9}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
     const-string v1, " channel(s), "
     invoke-virtual {v0, v1}, Ljava/lang/StringBuilder;->append(Ljava/lang/String;)Ljava/lang/StringBuilder;
-    invoke-virtual {v0, v8}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
+    invoke-virtual {v0, v10}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
     const-string v1, " bits: the player takes PCM (format 1), mono, 16-bit"
     invoke-virtual {v0, v1}, Ljava/lang/StringBuilder;->append(Ljava/lang/String;)Ljava/lang/StringBuilder;
     invoke-virtual {v0}, Ljava/lang/StringBuilder;->toString()Ljava/lang/String;
@@ -353,7 +406,7 @@
 
     :bad_rate
     const-string v0, " has a sample rate of "
-    invoke-static {v9}, Ljava/lang/String;->valueOf(I)Ljava/lang/String;
+    invoke-static {v11}, Ljava/lang/String;->valueOf(I)Ljava/lang/String;
     move-result-object v1
     invoke-virtual {v0, v1}, Ljava/lang/String;->concat(Ljava/lang/String;)Ljava/lang/String;
     move-result-object v0
@@ -362,6 +415,9 @@
     move-result-object v1
     goto :bad_file
 
+    :too_large
+    const-string v1, " is larger than 64 MiB"
+    goto :bad_file
     :not_wave
     const-string v1, " is not a RIFF/WAVE file"
     goto :bad_file
@@ -401,7 +457,7 @@
     .end annotation
 
     # Not needed by AudioTrack itself (it takes no callbacks here); some vendors' code makes Handlers.
-    invoke-static {}, Ldlaudio/Workarounds;->prepareMainLooper()V
+    invoke-static {}, Ldlaudio/Workarounds;->prepareMainLooper()Ljava/lang/String;
 
     :try_start
     new-instance v0, Landroid/media/AudioAttributes$Builder;
@@ -477,16 +533,26 @@
 .end method
 
 
-# After a failure: free the audio output.
+# After a failure (and once played): free the audio output, close the file.
 .method static discard()V
     .locals 1
 
     sget-object v0, Ldlaudio/Player;->track:Landroid/media/AudioTrack;
-    if-eqz v0, :done
+    if-eqz v0, :track_done
     :release_start
     invoke-virtual {v0}, Landroid/media/AudioTrack;->release()V
     :release_end
-    .catch Ljava/lang/Throwable; {:release_start .. :release_end} :done
+    .catch Ljava/lang/Throwable; {:release_start .. :release_end} :track_done
+    :track_done
+
+    sget-object v0, Ldlaudio/Player;->input:Ljava/io/RandomAccessFile;
+    if-eqz v0, :done
+    :close_start
+    invoke-virtual {v0}, Ljava/io/RandomAccessFile;->close()V
+    :close_end
+    .catch Ljava/lang/Throwable; {:close_start .. :close_end} :done
     :done
+    const/4 v0, 0x0
+    sput-object v0, Ldlaudio/Player;->input:Ljava/io/RandomAccessFile;
     return-void
 .end method

@@ -8,6 +8,9 @@
 # <path>.part then renamed. stdout: READY, then DONE <samples>; or ERROR <CODE> <message>.
 # `dlaudio.Recorder play --in <path>` plays a WAV instead (Player.smali).
 
+# The protocol's own stream on stdout (openProtocol).
+.field private static protocol:Ljava/io/PrintStream;
+
 # What discard() must undo if something fails.
 .field private static mic:Landroid/media/AudioRecord;
 
@@ -19,7 +22,10 @@
 .method public static main([Ljava/lang/String;)V
     .locals 3
 
-    # "play" first is the play mode (Player); anything else is the original recording form.
+    invoke-static {}, Ldlaudio/Recorder;->openProtocol()V
+
+    # "play" first is the play mode (Player), "check" the doctor's probe; anything else is
+    # the original recording form.
     :try_start
     array-length v0, p0
     if-eqz v0, :record
@@ -27,15 +33,23 @@
     aget-object v0, p0, v0
     const-string v1, "play"
     invoke-virtual {v1, v0}, Ljava/lang/String;->equals(Ljava/lang/Object;)Z
-    move-result v0
-    if-eqz v0, :record
+    move-result v1
+    if-eqz v1, :not_play
     invoke-static {p0}, Ldlaudio/Player;->play([Ljava/lang/String;)V
-    goto :played
+    goto :finished
+    :not_play
+    const-string v1, "check"
+    invoke-virtual {v1, v0}, Ljava/lang/String;->equals(Ljava/lang/Object;)Z
+    move-result v1
+    if-eqz v1, :record
+    invoke-static {p0}, Ldlaudio/Recorder;->check([Ljava/lang/String;)V
+    goto :finished
     :record
     invoke-static {p0}, Ldlaudio/Recorder;->record([Ljava/lang/String;)V
-    :played
+    :finished
     :try_end
     .catch Ldlaudio/Failure; {:try_start .. :try_end} :failed
+    .catch Ljava/lang/Throwable; {:try_start .. :try_end} :crashed
 
     const/4 v0, 0x0
 
@@ -44,10 +58,24 @@
     invoke-static {v0}, Ljava/lang/System;->exit(I)V
     return-void
 
+    # Anything else, OutOfMemoryError included, still ends as one protocol line.
+    :crashed
+    move-exception v1
+    invoke-static {}, Ldlaudio/Recorder;->discard()V
+    invoke-static {}, Ldlaudio/Player;->discard()V
+    invoke-virtual {v1}, Ljava/lang/Throwable;->toString()Ljava/lang/String;
+    move-result-object v2
+    new-instance v1, Ldlaudio/Failure;
+    const-string v0, "INTERNAL"
+    const/16 p0, 0x9
+    invoke-direct {v1, v0, p0, v2}, Ldlaudio/Failure;-><init>(Ljava/lang/String;ILjava/lang/String;)V
+    goto :report
+
     :failed
     move-exception v1
     invoke-static {}, Ldlaudio/Recorder;->discard()V
     invoke-static {}, Ldlaudio/Player;->discard()V
+    :report
     iget v0, v1, Ldlaudio/Failure;->status:I
     const-string v2, "ERROR "
     iget-object p0, v1, Ldlaudio/Failure;->code:Ljava/lang/String;
@@ -58,6 +86,8 @@
     move-result-object v2
     invoke-virtual {v1}, Ljava/lang/Throwable;->getMessage()Ljava/lang/String;
     move-result-object p0
+    invoke-static {p0}, Ljava/lang/String;->valueOf(Ljava/lang/Object;)Ljava/lang/String;
+    move-result-object p0
     invoke-virtual {v2, p0}, Ljava/lang/String;->concat(Ljava/lang/String;)Ljava/lang/String;
     move-result-object v2
     # The protocol is one line per message.
@@ -65,8 +95,37 @@
     const/16 p0, 0x20
     invoke-virtual {v2, v1, p0}, Ljava/lang/String;->replace(CC)Ljava/lang/String;
     move-result-object v2
+    const/16 v1, 0xd
+    invoke-virtual {v2, v1, p0}, Ljava/lang/String;->replace(CC)Ljava/lang/String;
+    move-result-object v2
     invoke-static {v2}, Ldlaudio/Recorder;->say(Ljava/lang/String;)V
     goto :exit
+.end method
+
+
+# The protocol gets stdout (FileDescriptor.out) to itself. Framework and vendor code print
+# to System.out/System.err (Xiaomi prints stack traces, scrcpy #4213): both go to stderr,
+# which the CLI sends to a log file on the phone, so no stray line can hide READY or fake
+# an ERROR, and the log is there for the diagnostics report.
+.method private static openProtocol()V
+    .locals 3
+
+    new-instance v0, Ljava/io/PrintStream;
+    new-instance v1, Ljava/io/FileOutputStream;
+    sget-object v2, Ljava/io/FileDescriptor;->out:Ljava/io/FileDescriptor;
+    invoke-direct {v1, v2}, Ljava/io/FileOutputStream;-><init>(Ljava/io/FileDescriptor;)V
+    invoke-direct {v0, v1}, Ljava/io/PrintStream;-><init>(Ljava/io/OutputStream;)V
+    sput-object v0, Ldlaudio/Recorder;->protocol:Ljava/io/PrintStream;
+
+    new-instance v0, Ljava/io/PrintStream;
+    new-instance v1, Ljava/io/FileOutputStream;
+    sget-object v2, Ljava/io/FileDescriptor;->err:Ljava/io/FileDescriptor;
+    invoke-direct {v1, v2}, Ljava/io/FileOutputStream;-><init>(Ljava/io/FileDescriptor;)V
+    const/4 v2, 0x1
+    invoke-direct {v0, v1, v2}, Ljava/io/PrintStream;-><init>(Ljava/io/OutputStream;Z)V
+    invoke-static {v0}, Ljava/lang/System;->setOut(Ljava/io/PrintStream;)V
+    invoke-static {v0}, Ljava/lang/System;->setErr(Ljava/io/PrintStream;)V
+    return-void
 .end method
 
 
@@ -74,10 +133,36 @@
 .method static say(Ljava/lang/String;)V
     .locals 1
 
-    sget-object v0, Ljava/lang/System;->out:Ljava/io/PrintStream;
+    sget-object v0, Ldlaudio/Recorder;->protocol:Ljava/io/PrintStream;
     invoke-virtual {v0, p0}, Ljava/io/PrintStream;->println(Ljava/lang/String;)V
     invoke-virtual {v0}, Ljava/io/PrintStream;->flush()V
     return-void
+.end method
+
+
+# `check`: what dlaudio doctor asks before recording: the dex loads and runs (ART
+# accepted it), and which workarounds succeed on this phone. Touches no audio.
+.method private static check([Ljava/lang/String;)V
+    .locals 2
+    .annotation system Ldalvik/annotation/Throws;
+        value = {
+            Ldlaudio/Failure;
+        }
+    .end annotation
+
+    array-length v0, p0
+    const/4 v1, 0x1
+    if-ne v0, v1, :extra
+    invoke-static {}, Ldlaudio/Workarounds;->apply()Ldlaudio/ShellContext;
+    const-string v0, "DONE 0"
+    invoke-static {v0}, Ldlaudio/Recorder;->say(Ljava/lang/String;)V
+    return-void
+
+    :extra
+    const-string v0, "check takes no arguments"
+    invoke-static {v0}, Ldlaudio/Recorder;->bad(Ljava/lang/String;)Ldlaudio/Failure;
+    move-result-object v0
+    throw v0
 .end method
 
 
@@ -256,6 +341,8 @@
     invoke-virtual {v7}, Ljava/nio/ByteBuffer;->array()[B
     move-result-object v7
     const/4 v9, 0x0
+    # v1:v2 when reads started returning nothing (0: they did not)
+    const-wide/16 v1, 0x0
 
     :next_read
     if-ge v9, v10, :all_read
@@ -267,7 +354,9 @@
     move-result v11
     :read_end
     .catch Ljava/lang/RuntimeException; {:read_start .. :read_end} :read_threw
-    if-lez v11, :read_failed
+    if-ltz v11, :read_failed
+    if-eqz v11, :zero_read
+    const-wide/16 v1, 0x0
     invoke-virtual {v8}, Ljava/nio/Buffer;->clear()Ljava/nio/Buffer;
     invoke-virtual {v8, v6, v0, v11}, Ljava/nio/ShortBuffer;->put([SII)Ljava/nio/ShortBuffer;
     mul-int/lit8 v12, v11, 0x2
@@ -335,9 +424,33 @@
     move-result-object v5
     goto :throw_read_error
 
+    # 0 is not an error: WOULD_BLOCK after a timeout, or a wait interrupted (EINTR) on some
+    # HALs. Retry, and give up only after a second without any audio.
+    :zero_read
+    invoke-static {}, Landroid/os/SystemClock;->uptimeMillis()J
+    move-result-wide v11
+    const-wide/16 v14, 0x0
+    cmp-long v14, v1, v14
+    if-nez v14, :waiting
+    move-wide v1, v11
+    :waiting
+    sub-long/2addr v11, v1
+    const-wide/16 v14, 0x3e8
+    cmp-long v14, v11, v14
+    if-gtz v14, :no_data
+    const-wide/16 v11, 0xa
+    invoke-static {v11, v12}, Landroid/os/SystemClock;->sleep(J)V
+    goto :next_read
+
+    :no_data
+    const/4 v11, 0x0
+    const-string v6, "no audio for 1 s: AudioRecord.read returned "
+    goto :read_message
+
     :read_failed
-    new-instance v5, Ljava/lang/StringBuilder;
     const-string v6, "AudioRecord.read returned "
+    :read_message
+    new-instance v5, Ljava/lang/StringBuilder;
     invoke-direct {v5, v6}, Ljava/lang/StringBuilder;-><init>(Ljava/lang/String;)V
     invoke-virtual {v5, v11}, Ljava/lang/StringBuilder;->append(I)Ljava/lang/StringBuilder;
     const-string v6, " after "
@@ -440,13 +553,8 @@
         }
     .end annotation
 
-    invoke-static {}, Ldlaudio/Workarounds;->prepareMainLooper()V
-    invoke-static {}, Ldlaudio/Workarounds;->newActivityThread()Ljava/lang/Object;
-    move-result-object v0
-    invoke-static {v0}, Ldlaudio/Workarounds;->systemContext(Ljava/lang/Object;)Landroid/content/Context;
-    move-result-object v1
-    new-instance v2, Ldlaudio/ShellContext;
-    invoke-direct {v2, v1}, Ldlaudio/ShellContext;-><init>(Landroid/content/Context;)V
+    invoke-static {}, Ldlaudio/Workarounds;->apply()Ldlaudio/ShellContext;
+    move-result-object v2
 
     sget v1, Landroid/os/Build$VERSION;->SDK_INT:I
     const/16 v3, 0x1e
@@ -457,9 +565,9 @@
     return-object v0
 
     :android_11
-    # Android 11: the identity comes from the process's Application, and the
-    # shell must be in the foreground; the activity takes a moment to show, so retry.
-    invoke-static {v0, v2}, Ldlaudio/Workarounds;->setInitialApplication(Ljava/lang/Object;Landroid/app/Application;)V
+    # Android 11: the identity comes from the process's Application (ShellContext, see
+    # Workarounds), and the shell must be in the foreground; the activity takes a moment
+    # to show, so retry.
     invoke-static {}, Ldlaudio/Workarounds;->shellToForeground()V
     const/16 v3, 0xa
 

@@ -7,7 +7,11 @@
 # The one package of uid 2000 is com.android.shell, so this Context claims it.
 # Android 12+ asks the Context given to AudioRecord.Builder.setContext();
 # Android 11 asks ActivityThread's Application (see Workarounds.setInitialApplication),
-# which is why this is an Application and not a plain ContextWrapper.
+# which is why this is an Application and not a plain ContextWrapper. It is the
+# process's Application on every version (Workarounds.initialApplication).
+
+# Created on first use (ShellResolver).
+.field private resolver:Landroid/content/ContentResolver;
 
 
 .method constructor <init>(Landroid/content/Context;)V
@@ -65,4 +69,28 @@
     .locals 0
 
     return-object p0
+.end method
+
+# Vendor audio code reads Settings through the app's resolver. The system context's
+# resolver would call the provider as package "android", which uid 2000 does not own
+# ("Given calling package android does not match caller's uid 2000"); ShellResolver
+# calls it as com.android.shell. If it cannot be built, the base context's is used.
+.method public getContentResolver()Landroid/content/ContentResolver;
+    .locals 1
+
+    iget-object v0, p0, Ldlaudio/ShellContext;->resolver:Landroid/content/ContentResolver;
+    if-nez v0, :done
+    :try_start
+    new-instance v0, Ldlaudio/ShellResolver;
+    invoke-direct {v0, p0}, Ldlaudio/ShellResolver;-><init>(Landroid/content/Context;)V
+    iput-object v0, p0, Ldlaudio/ShellContext;->resolver:Landroid/content/ContentResolver;
+    :try_end
+    .catch Ljava/lang/Throwable; {:try_start .. :try_end} :base
+    :done
+    return-object v0
+
+    :base
+    invoke-super {p0}, Landroid/app/Application;->getContentResolver()Landroid/content/ContentResolver;
+    move-result-object v0
+    return-object v0
 .end method

@@ -1,15 +1,42 @@
 package android.app;
 
-/** Only what the recorder's reflection and AudioRecord (Android 11) touch, with the real names. */
-public final class ActivityThread {
+import android.content.pm.ApplicationInfo;
+
+/** Only what the recorder's reflection, AudioRecord and vendor code touch, with the real names. */
+public final class ActivityThread implements ActivityThreadInternal {
   private static ActivityThread sCurrentActivityThread;
   boolean mSystemThread;
   Application mInitialApplication;
+  AppBindData mBoundApplication;
+  ConfigurationController mConfigurationController;
 
   ActivityThread() {}
 
+  /** What an app gets from bindApplication: its ApplicationInfo among others. */
+  static final class AppBindData {
+    ApplicationInfo appInfo;
+
+    AppBindData() {
+      if (System.getProperty("stub.appBindData", "").equals("fail")) {
+        // A ROM whose AppBindData cannot be built this way.
+        throw new UnsupportedOperationException("stub: no AppBindData here");
+      }
+    }
+  }
+
   public static ActivityThread currentActivityThread() {
     return sCurrentActivityThread;
+  }
+
+  public static Application currentApplication() {
+    ActivityThread am = currentActivityThread();
+    return am != null ? am.mInitialApplication : null;
+  }
+
+  /** The package of the bound application: null in app_process unless mBoundApplication was filled. */
+  public static String currentPackageName() {
+    ActivityThread am = currentActivityThread();
+    return (am != null && am.mBoundApplication != null) ? am.mBoundApplication.appInfo.packageName : null;
   }
 
   public Application getApplication() {
@@ -23,7 +50,8 @@ public final class ActivityThread {
   }
 
   public ContextImpl getSystemContext() {
-    if (System.getProperty("stub.systemContext", "").equals("fail")) {
+    String knob = System.getProperty("stub.systemContext", "");
+    if (knob.equals("fail") || (knob.equals("samsung") && mConfigurationController == null)) {
       // Like some Samsung ROMs when ActivityThread lacks its ConfigurationController.
       throw new NullPointerException("stub: no configuration controller");
     }

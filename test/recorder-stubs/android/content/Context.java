@@ -10,4 +10,6 @@ public abstract class Context {
   public abstract int getDeviceId();
 
   public abstract Context getApplicationContext();
+
+  public abstract ContentResolver getContentResolver();
 }

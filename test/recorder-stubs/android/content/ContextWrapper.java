@@ -23,4 +23,5 @@ public class ContextWrapper extends Context {
   @Override public AttributionSource getAttributionSource() { return mBase.getAttributionSource(); }
   @Override public int getDeviceId() { return mBase.getDeviceId(); }
   @Override public Context getApplicationContext() { return mBase.getApplicationContext(); }
+  @Override public ContentResolver getContentResolver() { return mBase.getContentResolver(); }
 }

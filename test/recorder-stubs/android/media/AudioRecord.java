@@ -4,6 +4,7 @@ import android.app.ActivityThread;
 import android.content.AttributionSource;
 import android.content.Context;
 import android.os.Build;
+import android.provider.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ public class AudioRecord {
   private int recordingState = RECORDSTATE_STOPPED;
   private boolean released;
   private int given;
+  private int zeroReads;
 
   private static String knob(String name) {
     return System.getProperty("stub." + name, "");
@@ -44,6 +46,11 @@ public class AudioRecord {
     if (released) {
       throw new IllegalStateException("startRecording() called on an uninitialized AudioRecord.");
     }
+    if (knob("vendor").equals("honor")) {
+      // Honor (Android 12): the vendor's startRecording asks for the app's package (scrcpy #4015).
+      String pkg = ActivityThread.currentPackageName();
+      log("honor startRecording package=" + pkg.length() + ":" + ActivityThread.currentApplication().getPackageName());
+    }
     if (!knob("mic").equals("nostart")) {
       recordingState = RECORDSTATE_RECORDING;
     }
@@ -57,6 +64,19 @@ public class AudioRecord {
   public int read(short[] audioData, int offsetInShorts, int sizeInShorts) {
     if (recordingState != RECORDSTATE_RECORDING) {
       return ERROR_INVALID_OPERATION;
+    }
+    if (knob("oom").equals("read")) {
+      throw new OutOfMemoryError("stub: Failed to allocate a 65552 byte allocation");
+    }
+    if (zeroReads < Integer.getInteger("stub.zeroReads", 0)) {
+      // WOULD_BLOCK after a timeout, or an interrupted wait: nothing this time, not an error.
+      zeroReads++;
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
     }
     int errorAt = Integer.getInteger("stub.readErrorAt", -1);
     int n = Math.min(sizeInShorts, MAX_PER_READ);
@@ -76,7 +96,7 @@ public class AudioRecord {
   public void release() {
     released = true;
     recordingState = RECORDSTATE_STOPPED;
-    log("released after " + given + " samples");
+    log("released after " + given + " samples" + (zeroReads > 0 ? " and " + zeroReads + " empty reads" : ""));
   }
 
   /** Android 11 lets uid 2000 record only while a com.android.shell activity is in front. */
@@ -115,6 +135,20 @@ public class AudioRecord {
 
     public AudioRecord build() {
       builds++;
+      if (knob("vendor").equals("vivo")) {
+        // Vivo (Android 12/13): VivoAudioRecordImpl asks the process's Application (scrcpy #3805, #3992).
+        log("vivo opPackage=" + ActivityThread.currentApplication().getOpPackageName());
+      }
+      if (knob("noise").equals("1")) {
+        // Vendor frameworks print to the process's stdout and stack traces to stderr (scrcpy #4213).
+        System.out.println("stub: vendor noise through System.out");
+        System.out.print("READY\nERROR AUDIO_INIT fake\n");
+        new RuntimeException("stub: a vendor's stack trace").printStackTrace();
+      }
+      if (knob("vendor").equals("settings")) {
+        // Vendor code reading a setting through the app's resolver, as the app's package.
+        log("settings read " + Settings.Global.getString(ActivityThread.currentApplication().getContentResolver(), "vendor_audio_mode"));
+      }
       String pkg;
       int uid = 2000;
       if (Build.VERSION.SDK_INT >= 31) {

@@ -22,8 +22,10 @@ public class AudioTrack {
 
   /** Frames the mixer takes per cycle: a tail shorter than this waits for more data. */
   static final int PERIOD = 240;
-  /** How far the head moves per getPlaybackHeadPosition() call (the stub's clock). */
-  static final int STEP = 1600;
+  /** How far the head moves per getPlaybackHeadPosition() call (the stub's clock); stub.trackStep changes it. */
+  static final int STEP = Integer.getInteger("stub.trackStep", 1600);
+  /** stub.trackKeep=0: count frames without keeping them (a long file in a small heap). */
+  static final boolean KEEP = !System.getProperty("stub.trackKeep", "1").equals("0");
   /** A blocking write may return after part of the data. */
   static final int MAX_PER_WRITE = 3000;
   /** With stub.track=stall the head never passes this. */
@@ -83,20 +85,56 @@ public class AudioTrack {
     if (offsetInShorts < 0 || sizeInShorts < 0 || offsetInShorts + sizeInShorts > audioData.length) {
       return ERROR_BAD_VALUE;
     }
+    int n = accept(sizeInShorts);
+    if (n <= 0) {
+      return n;
+    }
+    keep(audioData, offsetInShorts, n);
+    return n;
+  }
+
+  /** PCM 16-bit as bytes, in the device's (little-endian) order; returns bytes written. */
+  public int write(byte[] audioData, int offsetInBytes, int sizeInBytes) {
+    if (released) {
+      return ERROR_INVALID_OPERATION;
+    }
+    if (offsetInBytes < 0 || sizeInBytes < 0 || offsetInBytes + sizeInBytes > audioData.length || sizeInBytes % 2 != 0) {
+      return ERROR_BAD_VALUE;
+    }
+    if (knob("track").equals("oom")) {
+      throw new OutOfMemoryError("stub: Failed to allocate a 4194320 byte allocation");
+    }
+    int n = accept(sizeInBytes / 2);
+    if (n <= 0) {
+      return n;
+    }
+    short[] frames = new short[n];
+    ByteBuffer.wrap(audioData, offsetInBytes, 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(frames);
+    keep(frames, 0, n);
+    return 2 * n;
+  }
+
+  /** How many of `frames` this write takes (a blocking write may take part), or an error code. */
+  private int accept(int frames) {
     int errorAt = Integer.getInteger("stub.writeErrorAt", -1);
-    int n = Math.min(sizeInShorts, MAX_PER_WRITE);
+    int n = Math.min(frames, MAX_PER_WRITE);
     if (errorAt >= 0) {
       if (count >= errorAt) {
         return ERROR_DEAD_OBJECT;
       }
       n = Math.min(n, errorAt - count);
     }
-    if (count + n > written.length) {
-      written = Arrays.copyOf(written, Math.max(written.length * 2, count + n));
-    }
-    System.arraycopy(audioData, offsetInShorts, written, count, n);
-    count += n;
     return n;
+  }
+
+  private void keep(short[] frames, int offset, int n) {
+    if (KEEP) {
+      if (count + n > written.length) {
+        written = Arrays.copyOf(written, Math.max(written.length * 2, count + n));
+      }
+      System.arraycopy(frames, offset, written, count, n);
+    }
+    count += n;
   }
 
   /**
@@ -135,7 +173,7 @@ public class AudioTrack {
     playState = PLAYSTATE_STOPPED;
     log("released at head " + head + " after " + count + " frames written, " + polls + " polls");
     String dump = knob("trackDump");
-    if (!dump.isEmpty()) {
+    if (!dump.isEmpty() && KEEP) {
       ByteBuffer b = ByteBuffer.allocate(count * 2).order(ByteOrder.LITTLE_ENDIAN);
       b.asShortBuffer().put(written, 0, count);
       try (FileOutputStream out = new FileOutputStream(dump)) {

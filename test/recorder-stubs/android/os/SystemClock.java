@@ -8,4 +8,8 @@ public final class SystemClock {
       Thread.currentThread().interrupt();
     }
   }
+
+  public static long uptimeMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
 }
