@@ -4,7 +4,7 @@ import { shellOutput } from './shell.js';
 import { REMOTE_DEX, type LocalDex } from './recorder-dex.js';
 
 /** The sha256 of the recorder already on the phone, or undefined (missing, or no sha256sum). */
-async function remoteSha256(device: DeviceClient): Promise<string | undefined> {
+export async function remoteSha256(device: DeviceClient): Promise<string | undefined> {
   const out = await shellOutput(device, `sha256sum ${shQuote(REMOTE_DEX)}`);
   const m = /^([0-9a-f]{64})\s/.exec(out);
   return m?.[1];

@@ -14,7 +14,7 @@ export interface SimFile { data: Buffer; mode: number; mtime: number }
  * character) on stdout between the protocol lines, which arrive cut in the middle; 'die':
  * READY, a stack trace in the log, then the process ends without DONE.
  */
-export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | 'noisy' | 'die' | `error:${string}` | `noisy-error:${string}`;
+export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | 'noisy' | 'die' | 'art-reject' | `error:${string}` | `noisy-error:${string}`;
 /** 'hang': READY, then nothing until killed; `error:PLAY_ERROR` comes after READY, other errors before. */
 export type PlayerBehaviour = 'ok' | 'hang' | `error:${string}`;
 
@@ -294,8 +294,12 @@ function startAppProcess(args: string[], env: Record<string, string>, pid: numbe
     if (proc.state === 'running') { proc.state = 'exited'; proc.exitCode = code; }
   };
   const classpath = env.CLASSPATH;
-  if (!classpath || !ctx.fs.has(classpath) || args[0] !== '/' || args[1] !== 'dlaudio.Recorder') {
-    finish(1, `Exception in thread "main" java.lang.ClassNotFoundException: ${args[1] ?? ''}`);
+  if (!classpath || !ctx.fs.has(classpath) || args[0] !== '/' || args[1] !== 'dlaudio.Recorder' || ctx.recorder === 'art-reject') {
+    // The runtime reports an uncaught exception on stderr (the CLI's log file, if it redirected it).
+    const message = `Exception in thread "main" java.lang.ClassNotFoundException: Didn't find class "${args[1] ?? ''}" on path: DexPathList[[zip file "${classpath ?? ''}"]]\n`;
+    if (env[STDERR_TO] !== undefined) logToStderr(env, ctx, message);
+    else out.write(message);
+    finish(1);
     return null;
   }
   return finish;

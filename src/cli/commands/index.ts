@@ -6,6 +6,7 @@ import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
 import { registerPlay } from './play.js';
 import { registerDevices } from './devices.js';
+import { registerDoctor } from './doctor.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerCompress } from './compress.js';
 import { registerDecompress } from './decompress.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerRecord(program);
   registerPlay(program);
   registerDevices(program);
+  registerDoctor(program);
   registerReconstruct(program);
   registerCompress(program);
   registerDecompress(program);
