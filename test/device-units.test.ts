@@ -9,6 +9,8 @@ import { recorderCommand } from '../src/device/start-recorder.js';
 import { cleanupCommand, commandLinePattern } from '../src/device/remote-cleanup.js';
 import { sweepCommand } from '../src/device/sweep-leftovers.js';
 import { isNetworkSerial, mergeSamePhone } from '../src/device/list-devices.js';
+import { pairingNote } from '../src/device/doctor.js';
+import { silenceAdvice } from '../src/device/check-wav.js';
 import { UserError, UsageError } from '../src/errors.js';
 import { parseShell } from './sim/shell.js';
 import { simulatedWav } from './sim/signal.js';
@@ -117,5 +119,19 @@ describe('checkRecording', () => {
     expect(() => checkRecording(wav, { seconds: 2, rate: 16000, samples: 16000 })).toThrow(/1\.00 s instead of 2 s/);
     const stereo = Buffer.from(wav); stereo.writeUInt16LE(2, 22);
     expect(() => checkRecording(stereo, expectFor(1, 16000))).toThrow(/2 channel/);
+  });
+});
+
+describe('advice that depends on versions', () => {
+  it('the wireless pairing note appears for platform-tools older than 30 only', () => {
+    expect(pairingNote('Android Debug Bridge version 1.0.41; Version 29.0.6-debian')).toMatch(/needs platform-tools 30 or newer/);
+    expect(pairingNote('Android Debug Bridge version 1.0.41; Version 34.0.5-10900879')).toBe('');
+    expect(pairingNote('not found (ENOENT)')).toBe('');
+  });
+  it('silence advice names the privacy toggle on 12+, the lock screen on 11, and neither before', () => {
+    expect(silenceAdvice(31)).toMatch(/"Microphone access" is off/);
+    expect(silenceAdvice(30)).toMatch(/locked/);
+    expect(silenceAdvice(30)).not.toMatch(/Microphone access/);
+    expect(silenceAdvice(29)).toBe('check that nothing covers the microphone and speak closer to the phone');
   });
 });

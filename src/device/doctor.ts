@@ -92,7 +92,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorStep[]> {
   if (adb.startsWith('not found')) {
     fail('adb', `the \`${process.env.ADB || 'adb'}\` program was ${adb}`, 'install adb (Debian/Ubuntu: `sudo apt install adb`; other systems: Android SDK Platform-Tools)');
   } else {
-    pass('adb', adb);
+    pass('adb', adb + pairingNote(adb));
   }
 
   let client: Client;
@@ -208,6 +208,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorStep[]> {
     fail('cleanup', messageOf(deviceError(e, label, 'listing /data/local/tmp')), 'run again');
   }
   return steps;
+}
+
+/** Debian 12's adb is platform-tools 29: fine over USB, but `adb pair` (Android 11+ wireless debugging) came with 30. */
+export function pairingNote(adbVersion: string): string {
+  const m = /Version (\d+)\./.exec(adbVersion);
+  return m && Number(m[1]) < 30 ? ' (fine over USB; Wi-Fi pairing with `adb pair` needs platform-tools 30 or newer)' : '';
 }
 
 /** One line per step, for people: ✅/❌/➖, the title, what was found, and the next step. */

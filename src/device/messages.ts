@@ -13,6 +13,10 @@ export function checkLink(serial: string): string {
 }
 
 export function stateAdvice(serial: string, state: string): string {
+  if (state === 'unauthorized' && isNetworkSerial(serial)) {
+    return `${serial} has not allowed this computer yet: unlock the phone and accept the "Allow USB debugging?" prompt ` +
+      '(over Wi-Fi with no prompt: Developer options → Wireless debugging → pair this computer again with `adb pair`), then run again';
+  }
   if (state === 'unauthorized') {
     return `${serial} has not allowed this computer yet: unlock the phone and accept the "Allow USB debugging?" prompt ` +
       '(no prompt? unplug and replug the cable, or Developer options → Revoke USB debugging authorizations), then run again';
