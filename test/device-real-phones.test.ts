@@ -76,6 +76,23 @@ describe.skipIf(skipReason !== undefined)(`real-phone behaviour against the simu
     expect(remoteFiles(d)).toEqual([]);
   });
 
+  it.for<[string, RegExp]>([
+    ['READ_ERROR', /stopped delivering sound while recording \(simulated failure\): run again; if it persists, restart the phone; details in /],
+    ['WRITE_ERROR', /could not save the recording in \/data\/local\/tmp \(simulated failure\): free some storage on the phone, then run again; details in /],
+    ['INTERNAL', /the recorder on Pixel 7 \(127\.0\.0\.1:\d+\) crashed \(simulated failure\): run again; if it persists, restart the phone; details in /],
+  ])('ERROR %s: one line with the next step and the report file, which holds the protocol lines and the workarounds', async ([code, line]) => {
+    const d = await phone({ recorder: `error:${code}` });
+    const r = await record().done;
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(line)]);
+    const report = readFileSync(join(dir, reportName(d)), 'utf8');
+    expect(report).toContain(`ERROR ${code} simulated failure`);
+    expect(report).toMatch(/^PID \d+$/m);
+    expect(report).toContain('## Recorder workarounds (app_process)\nlooper=ok ');
+    expect(report).toContain(`W/dlaudio: simulated ${code}`);
+    expect(remoteFiles(d)).toEqual([]);
+  });
+
   it('a recorder that dies without DONE: one line, the report holds its log, --verbose prints the report', async () => {
     const d = await phone({ recorder: 'die' });
     const r = await record('--verbose').done;
@@ -130,6 +147,7 @@ describe.skipIf(skipReason !== undefined)(`real-phone behaviour against the simu
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) refused the copy to \/data\/local\/tmp while copying the recorder to the phone \(remote couldn't create file: Permission denied\): on Xiaomi\/Redmi\/POCO turn on Developer options → "USB debugging \(Security settings\)"/)]);
     expect(d.processes).toEqual([]);
+    expect(readdirSync(dir), 'not a failure of the recorder: no report').toEqual([]);
   });
 
   it('Ctrl-C before the PID line arrived still kills the recorder, found by its command line', async () => {
@@ -151,6 +169,7 @@ describe.skipIf(skipReason !== undefined)(`real-phone behaviour against the simu
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^dlaudio: Pixel 7 \(127\.0\.0\.1:\d+\) shows another user \(user 10\) in the foreground: Android 11 lets the computer record only for the phone's owner; switch to the owner/)]);
     expect(d.processes).toEqual([]);
     expect(d.commands).toContain('am get-current-user');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('one phone over USB and Wi-Fi (same ro.serialno) is listed once and chosen automatically', async () => {
