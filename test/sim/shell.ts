@@ -271,15 +271,17 @@ function logToStderr(env: Record<string, string>, ctx: ShellContext, text: strin
 
 /** A Vivo-style framework's noise on stdout, cut in awkward places, the way a real phone can send it. */
 async function vendorNoise(out: ShellOutput): Promise<void> {
+  // Let the host side of the stream settle first: what comes in the first milliseconds reaches the CLI as one chunk.
+  await pause(150);
   out.write("java.lang.NullPointerException: Attempt to invoke virtual method 'java.lang.String android.content.Context.getOpPackageName()'\n");
   out.write('\tat android.media.VivoAudioRecordImpl.<init>(VivoAudioRecordImpl.java:88)\n');
   out.write('ERROR audio hal: set_parameters returned -22\n');
   const localized = Buffer.from('W/VivoAudio: échec de l\'initialisation du micro\n');
   const cut = localized.indexOf(0xc3) + 1; // inside the two bytes of "é"
   out.writeBytes(localized.subarray(0, cut));
-  await pause(30);
+  await pause(60);
   out.writeBytes(localized.subarray(cut));
-  await pause(30);
+  await pause(60);
 }
 
 /**
@@ -343,7 +345,7 @@ async function recordAsync(target: string, seconds: number, rate: number, env: R
   ctx.fs.set(part, { data: wav.subarray(0, 44), mode: 0o100644, mtime: now() });
   if (noisy) {
     out.write('RE');
-    await pause(30);
+    await pause(60);
     out.write('ADY\n');
   } else {
     out.write('READY\n');
@@ -363,7 +365,7 @@ async function recordAsync(target: string, seconds: number, rate: number, env: R
       ctx.fs.set(target, { data: wav, mode: 0o100644, mtime: now() });
       if (noisy) {
         out.write('I/VivoAudio: capture stopped\nDO');
-        setTimeout(() => { finish(0, `NE ${(wav.length - 44) / 2}`); resolve(); }, 30);
+        setTimeout(() => { finish(0, `NE ${(wav.length - 44) / 2}`); resolve(); }, 60);
         return;
       }
       finish(0, `DONE ${(wav.length - 44) / 2}`);
