@@ -79,26 +79,31 @@ async function* wavBlocks(file: ByteReader, start: number, dataBytes: number, fo
   }
 }
 
-/** PCM and float samples, scaled to [-1, 1) with full scale = 2^(bits−1) as sox does, mixed to mono. */
+/**
+ * PCM and float samples, scaled to [-1, 1) with full scale = 2^(bits−1) as sox does, mixed to mono.
+ * Typed-array views read the little-endian samples directly (every machine Node runs on here is
+ * little-endian); `read` hands out fresh, aligned buffers.
+ */
 function decodePcm(bytes: Uint8Array, format: WavFormat): Float64Array {
   const { coding, channels } = format;
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const width = format.blockAlign / channels;
-  const frames = Math.floor(bytes.length / format.blockAlign);
-  const read: (at: number) => number =
-    coding.kind === 'float' ? (coding.bytesPerSample === 4 ? (at) => v.getFloat32(at, true) : (at) => v.getFloat64(at, true))
-    : coding.kind !== 'pcm' ? () => 0
-    : coding.bytesPerSample === 1 ? (at) => (bytes[at]! - 128) / 128 // 8-bit WAV is unsigned, centred on 128
-    : coding.bytesPerSample === 2 ? (at) => v.getInt16(at, true) / 32768
-    : coding.bytesPerSample === 3 ? (at) => ((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) << 8 >> 8) / 8388608
-    : (at) => v.getInt32(at, true) / 2147483648;
-  const out = new Float64Array(frames);
-  for (let f = 0, at = 0; f < frames; f++) {
-    let sum = 0;
-    for (let c = 0; c < channels; c++, at += width) sum += read(at);
-    out[f] = channels === 1 ? sum : sum / channels;
+  const n = Math.floor(bytes.length / format.blockAlign) * channels;
+  const aligned = (size: number): ArrayBuffer => (bytes.byteOffset % size === 0 ? bytes.buffer as ArrayBuffer : bytes.slice().buffer as ArrayBuffer);
+  const offset = (size: number): number => (bytes.byteOffset % size === 0 ? bytes.byteOffset : 0);
+  if (coding.kind === 'float') {
+    const x = coding.bytesPerSample === 4 ? new Float32Array(aligned(4), offset(4), n) : new Float64Array(aligned(8), offset(8), n);
+    return mixDown(x, channels);
   }
-  return out;
+  switch (coding.kind === 'pcm' ? coding.bytesPerSample : 0) {
+    case 1: return mixDown(bytes.subarray(0, n), channels, 1 / 128, -128); // 8-bit WAV is unsigned, centred on 128
+    case 2: return mixDown(new Int16Array(aligned(2), offset(2), n), channels, 1 / 32768);
+    case 3: {
+      const x = new Int32Array(n);
+      for (let i = 0, at = 0; i < n; i++, at += 3) x[i] = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) << 8 >> 8;
+      return mixDown(x, channels, 1 / 8388608);
+    }
+    case 4: return mixDown(new Int32Array(aligned(4), offset(4), n), channels, 1 / 2147483648);
+    default: throw new Error(`no PCM decoder for ${format.encoding}`);
+  }
 }
 
 type G711 = (bytes: Uint8Array, format: WavFormat) => ArrayLike<number>;

@@ -1,6 +1,6 @@
 import { UserError, UsageError } from '../errors.js';
 import { openAudio, type AudioStream } from './source.js';
-import { Resampler, TARGET_RATE } from './resample.js';
+import { SAMPLE_RATE as TARGET_RATE } from './frames.js';
 
 export interface AudioSourceInfo {
   path: string;
@@ -114,7 +114,8 @@ class Converter {
   /** 16 kHz int16 blocks, stopping once `enough` samples have come out. */
   async *blocks(enough: number): AsyncGenerator<Int16Array> {
     const { format } = this.stream;
-    const resampler = format.sampleRate === TARGET_RATE ? null : new Resampler(format.sampleRate, TARGET_RATE);
+    // The resampler (WebAssembly) is loaded only for files that need it.
+    const resampler = format.sampleRate === TARGET_RATE ? null : new (await import('./resample.js')).Resampler(format.sampleRate, TARGET_RATE);
     try {
       for await (const block of this.stream.blocks()) {
         this.sourceFrames += block.length;

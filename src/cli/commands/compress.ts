@@ -80,7 +80,7 @@ export function registerCompress(program: Command): void {
       const unquantised = reconstructAndMeasure(net, scale, audio.samples);
       const original = unquantised.original;
       const s = snr(original, decoded.samples);
-      const refs = references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const refs = await references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const kbps = codeKbps(dla.codeSize, dla.bits, dla.sampleRate, dla.frameSize);
       const { wavBytes, ratio } = fileRatio(dla);
 

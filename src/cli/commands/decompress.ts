@@ -57,7 +57,7 @@ export function registerDecompress(program: Command): void {
       const decoded = decompressDla(dla);
 
       // --ref is read before writing: a bad one must not leave an output behind with an error.
-      let compared: { snr: ReturnType<typeof snr>; refs: ReturnType<typeof references>; frames: number } | null = null;
+      let compared: { snr: ReturnType<typeof snr>; refs: Awaited<ReturnType<typeof references>>; frames: number } | null = null;
       if (flags.ref !== undefined) {
         const audio = await loadAudio(flags.ref);
         if (audio.conversion) info(io, `converted ${flags.ref}: ${audio.conversion}`);
@@ -69,7 +69,7 @@ export function registerDecompress(program: Command): void {
         const original = audio.samples.slice(0, frames * dla.frameSize);
         compared = {
           snr: snr(original, decoded.samples.subarray(0, original.length)),
-          refs: references(original, dla.scale, dla.sampleRate, pcaShapeOfDecoder(dla.decoder)),
+          refs: await references(original, dla.scale, dla.sampleRate, pcaShapeOfDecoder(dla.decoder)),
           frames,
         };
       }

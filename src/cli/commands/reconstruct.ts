@@ -46,7 +46,7 @@ export function registerReconstruct(program: Command): void {
       const dropped = audio.samples.length - r.original.length;
       if (dropped > 0) info(io, `dropped a trailing partial frame of ${dropped} samples (frames are ${net.sizes[0]} samples)`);
       if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
-      const refs = references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const refs = await references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const s = r.summary;
       if (flags.report !== undefined) {
         await writeHtmlReport(flags.report, buildReportData({
