@@ -4,7 +4,9 @@
  */
 import { describe, it, expect } from 'vitest';
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { COMMANDS, registerAllCommands, registerCommands } from '../src/cli/commands/index.js';
+import { runBin } from './helpers/run.js';
 
 describe('the command list', () => {
   it('names, usage and descriptions match what each command registers', async () => {
@@ -29,5 +31,16 @@ describe('the command list', () => {
     await registerCommands(program, ['node', 'dlaudio', '--help']);
     expect(program.commands.map((c) => c.name())).toEqual(COMMANDS.map((c) => c.name));
     expect(program.helpInformation()).toContain('convert [options] <in.wav>');
+  });
+});
+
+describe('dlaudio --version', () => {
+  it('prints package.json\'s version, from the fast path and from commander alike', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['-V'], ['--verbose', '--version']]) {
+      const r = await runBin(args);
+      expect(r.stdout, args.join(' ')).toBe(`${version}\n`);
+      expect(r.code).toBe(0);
+    }
   });
 });
