@@ -211,6 +211,16 @@ describe('the bound without eigenvectors (train): symmetricEigenvalues', () => {
       for (let i = 0; i < n; i++) expect(ours[i]).toBeCloseTo(theirs[i], 12);
     }
     expect(Array.from(symmetricEigenvalues(Float64Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 4 - i / 5 : 0)), 4))).toEqual([4, 3, 2, 1]);
+    // Rank-deficient: a pure tone (two eigenvalues, the rest rounding noise), with and without a
+    // whisper of noise, and exact silence; the sum of all eigenvalues is the trace whatever the rank.
+    for (const noise of [0, 1e-9]) {
+      const tone = Float64Array.from({ length: 300 * N }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 1000 * i) / 16000) + noise * Math.sin(i * i));
+      const ev = pcaEigenvalues(tone, 300, N, { centred: false });
+      const trace = tone.reduce((s, v) => s + v * v, 0) / 300;
+      expect(ev.reduce((s, v) => s + v, 0)).toBeCloseTo(trace, 10);
+      expect(pcaLoss({ eigenvalues: ev }, 2)).toBeLessThan(1e-12);
+    }
+    expect(Array.from(pcaEigenvalues(new Float64Array(4 * N), 4, N, { centred: true }))).toEqual(new Array(N).fill(0));
     const one = pcaEigenvalues(Float64Array.from({ length: 8 }, (_, i) => i + 1), 1, 8, { centred: false });
     expect(one[0]).toBeCloseTo(204, 12); // 1² + … + 8²
     expect(Array.from(one.subarray(1))).toEqual(new Array(7).fill(0));

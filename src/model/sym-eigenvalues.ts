@@ -59,17 +59,25 @@ function tridiagonalise(m: Float64Array, n: number, d: Float64Array, e: Float64A
   for (let i = 0; i < n; i++) d[i] = m[i * n + i]!;
 }
 
-/** Eigenvalues of the symmetric tridiagonal (d, e), left in d. */
+/**
+ * Eigenvalues of the symmetric tridiagonal (d, e), left in d. An off-diagonal entry counts as zero
+ * below ε times its neighbours or ε times the whole matrix's size: with only the local test, a
+ * rank-deficient matrix (a pure tone's frames: two eigenvalues, the rest rounding noise) can
+ * chase its noise-level entries for ever.
+ */
 function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]!) + Math.abs(e[i]!));
+  const negligible = Number.EPSILON * norm;
   for (let l = 0; l < n; l++) {
     for (let iter = 0; ; iter++) {
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]!) <= Number.EPSILON * dd || Math.abs(e[m]!) <= negligible) break;
       }
       if (m === l) break;
-      if (iter === 60) throw new Error('symmetric eigenvalues: the QL iteration did not converge');
+      if (iter === 100) throw new Error('symmetric eigenvalues: the QL iteration did not converge');
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
       let r = Math.hypot(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
