@@ -168,7 +168,7 @@ function checkBudget(path: string, keep: number, whole: number | undefined): voi
   const gb = ((keep * BYTES_PER_LOADED_SAMPLE) / 1024 ** 3).toFixed(1);
   const length = whole !== undefined ? `${minutes(whole)} of audio` : `more than ${minutes(keep)} of audio`;
   const fits = Math.floor(MAX_LOADED_SAMPLES / TARGET_RATE / 60);
-  throw new UserError(`${path}: ${length}: working on ${minutes(keep)} at once would take ~${gb} GB of memory (dlaudio keeps under ${MEMORY_BUDGET_BYTES / 1024 ** 3} GB, ${fits} min): take a part with --seconds (up to ${fits * 60}) and --start, e.g. --start 0 --seconds 600`);
+  throw new UserError(`${path}: ${length}: working on ${minutes(keep)} at once would take ~${gb} GB of memory (dlaudio keeps under ${MEMORY_BUDGET_BYTES / 1024 ** 3} GB, ${fits} min): take a part with --seconds (up to ${fits * 60}) and --start (dlaudio train), or cut one first, e.g. \`sox in.wav part.wav trim 0 600\``);
 }
 
 /** A 16-bit PCM WAV file with the canonical 44-byte header. */
