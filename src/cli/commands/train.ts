@@ -54,7 +54,7 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z (or a deeper one: --layers) on a WAV file and print the loss curve')
-    .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
+    .option('--wav <file>', 'audio to train on (WAV, MP3, FLAC, Ogg Opus/Vorbis; M4A with ffmpeg; converted to 16 kHz mono); default: the bundled sample')
     .option('--frames <n>', 'train on the first N frames only (--frames 1 is the course\'s first exercise)', positiveInt)
     .option('--seconds <s>', 'train on the first S seconds only (with --device: record S seconds, default 4)', positiveNumber)
     .option('--start <s>', 'skip the first S seconds of the file (with --seconds: train on a part of a long recording)', nonNegativeNumber)
