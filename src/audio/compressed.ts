@@ -70,25 +70,27 @@ export async function openCompressed(file: ByteReader, kind: Kind): Promise<Audi
     decoder.free();
     throw new Error(`it looks like ${NAMES[kind]} but holds no audio that decodes${errors ? ` (${errors} damaged frames)` : ''}: export or record it again`);
   }
-  const channels = first.channelData.length;
+  // mpg123-decoder always hands out two channels: a mono MP3 comes twice, the same samples.
+  const channels = kind === 'mp3' && mp3IsMono(file) ? 1 : first.channelData.length;
   const sampleRate = first.sampleRate;
+  const mix = (d: Decoded): Float64Array => mixChannels(d.channelData.length > channels ? { ...d, channelData: d.channelData.slice(0, channels) } : d, rescale);
 
   async function* blocks(): AsyncGenerator<Float64Array> {
     try {
       let d: Decoded | null = first;
       while (d) {
         if (d.samplesDecoded > 0) {
-          if (d.sampleRate !== sampleRate || d.channelData.length !== channels) {
+          if (d.sampleRate !== sampleRate || d.channelData.length < channels) {
             throw new Error(`its sample rate or channel count changes midway (${sampleRate} Hz × ${channels} → ${d.sampleRate} Hz × ${d.channelData.length}): convert it with ffmpeg first`);
           }
-          yield mix(d, rescale);
+          yield mix(d);
         }
         d = await next();
       }
       if (flush) {
         const tail = await flush();
         errors += tail.errors.length;
-        if (tail.samplesDecoded > 0) yield mix(tail, rescale);
+        if (tail.samplesDecoded > 0) yield mix(tail);
       }
       if (errors > 0) warnings.push(`${errors} damaged ${NAMES[kind]} frame${errors > 1 ? 's' : ''} skipped while decoding (the file may be truncated or corrupt)`);
     } finally {
@@ -103,7 +105,7 @@ export async function openCompressed(file: ByteReader, kind: Kind): Promise<Audi
   };
 }
 
-function mix(d: Decoded & { bitDepth?: number }, rescale: boolean): Float64Array {
+function mixChannels(d: Decoded & { bitDepth?: number }, rescale: boolean): Float64Array {
   const n = d.samplesDecoded;
   const out = new Float64Array(n);
   const chans = d.channelData;
@@ -114,6 +116,20 @@ function mix(d: Decoded & { bitDepth?: number }, rescale: boolean): Float64Array
   }
   if (chans.length > 1) for (let i = 0; i < n; i++) out[i] /= chans.length;
   return out;
+}
+
+/** The channel mode of the first MPEG audio frame (after an ID3v2 tag) is 3: single channel. */
+function mp3IsMono(file: ByteReader): boolean {
+  const head = file.read(0, 10);
+  let at = 0;
+  if (head[0] === 0x49 && head[1] === 0x44 && head[2] === 0x33) {
+    at = 10 + ((head[6]! & 0x7f) << 21 | (head[7]! & 0x7f) << 14 | (head[8]! & 0x7f) << 7 | (head[9]! & 0x7f));
+  }
+  const bytes = file.read(at, 4096);
+  for (let i = 0; i + 3 < bytes.length; i++) {
+    if (bytes[i] === 0xff && (bytes[i + 1]! & 0xe0) === 0xe0 && (bytes[i + 1]! & 0x06) !== 0) return bytes[i + 3]! >> 6 === 3;
+  }
+  return false;
 }
 
 /** The last Ogg page is whole and marked end-of-stream. */
