@@ -1,5 +1,5 @@
 /**
- * loadWav on files made in the test: with wavefile (the issue's conversions)
+ * loadAudio on files made in the test: with wavefile (the issue's conversions)
  * and byte by byte (the header cases encoders do not write on request).
  * No external tool needed; the comparisons with sox are in audio-formats.test.ts.
  */
@@ -291,7 +291,7 @@ describe('damaged files', () => {
 });
 
 describe('encodeWav16', () => {
-  it('writes the canonical 44-byte header, and loadWav reads it back bit-exact', async () => {
+  it('writes the canonical 44-byte header, and loadAudio reads it back bit-exact', async () => {
     const samples = Int16Array.from({ length: 500 }, (_, i) => (i % 2 ? -32768 : 32767) - (i % 7));
     const bytes = encodeWav16(samples, 16000);
     expect(bytes.length).toBe(44 + 1000);
