@@ -48,8 +48,8 @@ describe('train --layers, --bias, --batch, --optimizer (real bin)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('network:     160 → 16 (ReLU) → 4 (ReLU) → 16 (ReLU) → 160, with biases');
     expect(r.stdout).toContain('parameters:  5444 = 16×160 + 4×16 + 16×4 + 160×16 + biases 196, compression ×40');
-    expect(r.stdout).toMatch(/training: +15 epochs, lr 0\.002, batches of 16 \(mean gradient\), adam β1 0\.9 β2 0\.999/);
-    expect(r.stdout).toMatch(/frame-steps\/s \(general back-propagation, WebAssembly SIMD\)/);
+    expect(r.stdout.replace(/\n {13}/g, ' ')).toMatch(/training: +15 epochs, lr 0\.002, batches of 16 \(mean gradient\), adam β1 0\.9 β2 0\.999/); // 80 columns: wrapped under the value
+    expect(r.stdout).toMatch(/frame-steps\/s\s+\(general back-propagation, WebAssembly SIMD\)/);
   });
 
   it('--json reports sizes, bias, batch, optimizer, parameter count; the loss goes down', async () => {

@@ -85,7 +85,7 @@ export function referenceLines(r: Reference, label: (s: string) => string): stri
   const ref = r.pca.ref;
   return [
     `${label(pcaName(ref) + ':')}${fmtDb(r.pca.snr.snr)}   segmental ${fmtDb(r.pca.snr.segmental)}   (loss ${fmt(ref.loss)}; unquantised ${ref.k}-number linear code${ref.isBound ? ', the best one' : ''})`,
-    `${label('µ-law 8-bit:')}${fmtDb(r.telephone.snr.snr)}   segmental ${fmtDb(r.telephone.snr.segmental)}   (${fmt(r.telephone.kbps)} kbit/s, G.711 as on the telephone: 8 kHz, nothing above 4 kHz)`,
+    `${label('µ-law 8-bit:')}${fmtDb(r.telephone.snr.snr)}   segmental ${fmtDb(r.telephone.snr.segmental)}   (${fmt(r.telephone.kbps)} kbit/s, the telephone's G.711: 8 kHz, nothing above 4 kHz)`,
     `${label('µ-law 16 kHz:')}${fmtDb(r.mulaw.snr.snr)}   segmental ${fmtDb(r.mulaw.snr.segmental)}   (${fmt(r.mulaw.kbps)} kbit/s, G.711 on every one of our samples)`,
   ];
 }
@@ -180,7 +180,7 @@ export interface Made {
  */
 export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound; made?: Made }> {
   const ref = pcaBound(pcaShapeOf(net), frames.data, frames.count);
-  const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `the best linear code of ${ref.k} numbers; a nonlinear decoder may beat it`;
+  const why = ref.isBound ? `no ${ref.k}-number code with a linear decoder does better` : `the best linear ${ref.k}-number code; a deeper net may beat it`;
   const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`];
   const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), reconstruction: null };
   if (outWav === undefined) return { lines, json, pca: ref };

@@ -8,7 +8,7 @@ import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { codeKbps, compressSamples, decompressDla, pcmKbps } from '../../model/codec.js';
 import { makeIo, info, warn } from '../../util/output.js';
-import { fmt, fmtInt, count } from '../render.js';
+import { fmt, fmtInt, count, fitColumns } from '../render.js';
 import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson } from '../quality.js';
 import { writeOutput } from '../../util/atomic.js';
 import { label } from './reconstruct.js';
@@ -119,6 +119,6 @@ export function registerCompress(program: Command): void {
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
         ...referenceLines(refs, label),
       ];
-      io.out.write(lines.join('\n') + '\n');
+      io.out.write(fitColumns(lines.join('\n')) + '\n');
     });
 }

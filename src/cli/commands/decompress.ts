@@ -10,7 +10,7 @@ import { makeIo, info, warn } from '../../util/output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
 import { label } from './reconstruct.js';
-import { fmt, fmtInt, count } from '../render.js';
+import { fmt, fmtInt, count, fitColumns } from '../render.js';
 
 interface DecompressFlags {
   out: string;
@@ -114,6 +114,6 @@ export function registerDecompress(program: Command): void {
       } else {
         lines.push(`${label('SNR:')}add --ref original.wav to compare with the original (a .dla does not keep it)`);
       }
-      io.out.write(lines.join('\n') + '\n');
+      io.out.write(fitColumns(lines.join('\n')) + '\n');
     });
 }

@@ -9,7 +9,7 @@ import { Rng, randomSeed } from '../../model/rng.js';
 import { UserError } from '../../errors.js';
 import type { Io } from '../../util/output.js';
 import { makeIo, info, warn } from '../../util/output.js';
-import { fmt } from '../render.js';
+import { fmt, fitColumns } from '../render.js';
 import { positiveInt, positiveNumber, seedValue } from '../options.js';
 import { samplePath } from './train.js';
 
@@ -113,7 +113,7 @@ function checkNetwork(io: Io, flags: GradcheckFlags, net: Network, seed: number,
       lines.push(`layer ${i + 1} (${l.inSize} → ${l.outSize}): max relative error W ${fmt(c.maxRelErrorW)}${b}   (${c.checked}${sample}${skipped})`);
     });
     lines.push(ok ? `OK: all below the tolerance ${fmt(flags.tolerance)}` : `FAILED: above the tolerance ${fmt(flags.tolerance)}`);
-    io.out.write(lines.join('\n') + '\n');
+    io.out.write(fitColumns(lines.join('\n')) + '\n');
   }
   if (!ok) throw new UserError(`gradient check failed: max relative error ${fmt(r.maxRelError)} > tolerance ${fmt(flags.tolerance)} (back-propagation disagrees with finite differences)`);
 }

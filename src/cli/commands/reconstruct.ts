@@ -5,7 +5,7 @@ import { loadModel } from '../../model/model-file.js';
 import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
-import { fmt, count } from '../render.js';
+import { fmt, count, fitColumns } from '../render.js';
 import { samplePath } from './train.js';
 import { writeHtmlReport } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
@@ -92,6 +92,6 @@ export function registerReconstruct(program: Command): void {
         `${label('loss:')}${fmt(s.loss)}   (mean Σ(Y−X)² per frame; ${pcaLossLine(refs.pca.ref, s.loss)})`,
         ...referenceLines(refs, label),
       ];
-      io.out.write(lines.join('\n') + '\n');
+      io.out.write(fitColumns(lines.join('\n')) + '\n');
     });
 }

@@ -14,9 +14,9 @@ export function registerRecord(program: Command): void {
   const cmd = program
     .command('record')
     .description('record your voice with the phone\'s microphone (Android 11+, over adb) into a WAV file')
-    .addOption(new Option('--seconds <s>', 'how long to record (at most 60)').default(4).argParser(positiveNumber))
+    .addOption(new Option('--seconds <s>', 'how long to record (at most 60)').default(5).argParser(positiveNumber))
     .addOption(new Option('--rate <hz>', 'sample rate').default(16000).argParser(intInRange(8000, 48000)))
-    .addOption(new Option('--out <file>', 'where to write the WAV').default('recording.wav'))
+    .addOption(new Option('-o, --out <file>', 'where to write the WAV (dlaudio train with no --wav trains on recording.wav)').default('recording.wav'))
     .option('--json', 'print one JSON object describing the recording');
   addDeviceOptions(cmd).action(async (flags: RecordFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);

@@ -8,14 +8,14 @@ import { createNetwork, initNetwork, describeNetwork, hasBias, networkMeanLoss, 
 import { describeOptimizer } from '../../model/optimizer.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
-import { fmt, count } from '../render.js';
+import { fmt, count, framesWindow, fitColumns } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
-import { positiveNumber, positiveInt, seedValue } from '../options.js';
+import { positiveNumber, nonNegativeNumber, positiveInt, seedValue } from '../options.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { lrList } from '../lr-list.js';
 import { CountingRng, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
-import { samplePath } from './train.js';
+import { defaultAudioPath } from './train.js';
 
 const DEFAULT_LRS = '0.001,0.003,0.01,0.03,0.1';
 
@@ -24,6 +24,7 @@ interface SweepFlags extends NetworkFlags {
   wav?: string;
   frames?: number;
   seconds?: number;
+  start?: number;
   scale: number;
   epochs: number;
   shuffle?: boolean;
@@ -42,6 +43,7 @@ export function registerSweep(program: Command): void {
     .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
     .option('--frames <n>', 'train on the first N frames only', positiveInt)
     .option('--seconds <s>', 'train on the first S seconds only', positiveNumber)
+    .option('--start <s>', 'skip the first S seconds (with --frames or --seconds: the window that starts there)', nonNegativeNumber)
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
     .addOption(new Option('--epochs <n>', 'passes over all the frames, for every run').default(100).argParser(positiveInt))
     .option('--shuffle', 'visit the frames in a new random order each epoch (the same orders in every run)')
@@ -54,9 +56,9 @@ export function registerSweep(program: Command): void {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) }; // usage errors before any work
-    const wav = flags.wav ?? samplePath();
-    if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
-    process.exitCode = await runSweep(io, await loadAudio(wav), flags, c, setup);
+    const fallback = flags.wav === undefined ? defaultAudioPath('sweeping') : undefined;
+    if (fallback !== undefined && !flags.json) info(io, fallback.note);
+    process.exitCode = await runSweep(io, await loadAudio(flags.wav ?? fallback?.path as string), flags, c, setup);
   });
 }
 
@@ -111,7 +113,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   for (const w of audio.warnings) warn(io, w);
   const seed = flags.seed ?? randomSeed();
   const { net, draws, scale } = initialNetwork(io, flags, cmd, spec, seed);
-  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds }, audio.source.path);
+  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds, start: flags.start }, audio.source.path);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
   // As in train: a batch larger than the data is the whole data.
   const batch = Math.min(learning.batch, Math.max(1, frames.count));
@@ -288,10 +290,12 @@ function renderSweep(io: Io, s: Sweep): string {
   const how = `${(s.options.batch ?? 1) === 1 ? 'per-sample' : `batches of ${s.options.batch},`} ${opt.kind === 'sgd' ? 'SGD' : describeOptimizer(opt)}`;
   lines.push('');
   lines.push(`source:    ${src.path} (${src.sampleRate} Hz, ${src.channels === 1 ? 'mono' : src.channels + ' channels'}, ${src.encoding})`);
-  lines.push(`frames:    ${s.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${s.frames.count < s.frames.available ? `, first ${s.frames.count} of ${s.frames.available}` : ''}`);
+  lines.push(`frames:    ${s.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${framesWindow(s.frames)}`);
   lines.push(`network:   ${describeNetwork(s.net)}, ${networkParameterCount(s.net)} parameters`);
-  lines.push(`training:  ${s.flags.epochs} epochs per run, ${how}${s.options.shuffle ? ', shuffled' : ' in frame order'}, every run from the same initial weights${s.flags.init ? ` (${s.flags.init})` : ''}`);
-  lines.push(`seed:      ${s.seed}   (train --lr X --seed ${s.seed} with the same options repeats one run bit for bit)`);
+  lines.push(`training:  ${s.flags.epochs} epochs per run, ${how}${s.options.shuffle ? ', shuffled' : ' in frame order'}, all from the same initial weights${s.flags.init ? ` (${s.flags.init})` : ''}`);
+  lines.push(`seed:      ${s.seed}   (train --lr X --seed ${s.seed} repeats one run bit for bit)`);
   lines.push(`time:      ${s.wallSeconds.toFixed(2)} s wall, ${placesText(s)}`);
-  return lines.join('\n');
+  // The chart (and its legend) follow the terminal's width; the table and summary fit in 80 columns.
+  const chart = curves.length > 0 ? 2 : 0;
+  return [...lines.slice(0, chart), fitColumns(lines.slice(chart).join('\n'))].join('\n');
 }

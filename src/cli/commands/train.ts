@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
-import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import { toFrames, framesSamples, silenceWarning, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { train, type TrainResult } from '../../model/train.js';
 import { loadModel, saveModel } from '../../model/model-file.js';
@@ -14,7 +14,7 @@ import { describeOptimizer } from '../../model/optimizer.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
-import { renderLossChart, fmt, fmtInt, count } from '../render.js';
+import { renderLossChart, fmt, fmtInt, count, framesWindow, fitColumns } from '../render.js';
 import { positiveNumber, nonNegativeNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
@@ -30,6 +30,33 @@ export function samplePath(): string {
   return rel.startsWith('..') || isAbsolute(rel) ? SAMPLE_ABSOLUTE : rel;
 }
 
+/** What `dlaudio record` writes by default: `train` and `sweep` use it when no --wav is given. */
+export const RECORDING = 'recording.wav';
+
+/** "just now", "3 min ago", "2 h ago", "4 days ago". */
+function ago(ms: number): string {
+  const min = Math.floor(ms / 60000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h} h ago` : `${Math.floor(h / 24)} days ago`;
+}
+
+/**
+ * The audio when no --wav is given: the course's flow is "record, then train", so recording.wav in
+ * the current folder (what `dlaudio record` just wrote) comes first, else the bundled sample. The
+ * line says which, and how to pick the other.
+ */
+export function defaultAudioPath(verb: string): { path: string; note: string } {
+  try {
+    const st = statSync(RECORDING);
+    if (st.isFile()) return { path: RECORDING, note: `${verb} on ${RECORDING} (recorded ${ago(Date.now() - st.mtimeMs)}); --wav ${samplePath()} for the bundled sample` };
+  } catch {
+    // no recording here: the bundled sample
+  }
+  return { path: samplePath(), note: `no --wav given: ${verb} on the bundled sample (${samplePath()})` };
+}
+
 interface TrainFlags extends DeviceFlags, NetworkFlags {
   keep?: string;
   wav?: string;
@@ -37,7 +64,7 @@ interface TrainFlags extends DeviceFlags, NetworkFlags {
   seconds?: number;
   start?: number;
   scale: number;
-  lr: number;
+  lr?: number;
   epochs: number;
   shuffle?: boolean;
   seed?: number;
@@ -50,16 +77,19 @@ interface TrainFlags extends DeviceFlags, NetworkFlags {
   play?: boolean;
 }
 
+/** The flags once the lr default (which depends on the optimizer) is applied. */
+type RunFlags = TrainFlags & { lr: number };
+
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z (or a deeper one: --layers) on a WAV file and print the loss curve')
-    .option('--wav <file>', 'audio to train on (WAV, MP3, FLAC, Ogg Opus/Vorbis; M4A with ffmpeg; converted to 16 kHz mono); default: the bundled sample')
-    .option('--frames <n>', 'train on the first N frames only (--frames 1 is the course\'s first exercise)', positiveInt)
-    .option('--seconds <s>', 'train on the first S seconds only (with --device: record S seconds, default 4)', positiveNumber)
-    .option('--start <s>', 'skip the first S seconds of the file (with --seconds: train on a part of a long recording)', nonNegativeNumber)
+    .option('--wav <file>', 'audio to train on (WAV, MP3, FLAC, Ogg Opus/Vorbis; M4A with ffmpeg; converted to 16 kHz mono); default: recording.wav if here, else the bundled sample')
+    .option('--frames <n>', 'train on the first N frames only (--start 0.4 --frames 1: the course\'s first exercise, one frame of voice)', positiveInt)
+    .option('--seconds <s>', 'train on the first S seconds only (with --device: record S seconds, default 5)', positiveNumber)
+    .option('--start <s>', 'skip the first S seconds (with --frames or --seconds: the window that starts there; a part of a long recording)', nonNegativeNumber)
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
-    .addOption(new Option('--lr <rate>', 'learning rate of the SGD step').default(0.01).argParser(positiveNumber))
+    .option('--lr <rate>', 'learning rate (default: 0.01; with --optimizer adam 0.001, as PyTorch)', positiveNumber)
     .addOption(new Option('--epochs <n>', 'passes over all the frames (0: only measure the loss)').default(200).argParser(nonNegativeInt))
     .option('--shuffle', 'visit the frames in a new random order each epoch (default: frame order, like the course)')
     .option('--seed <n>', 'seed for the initial weights and the shuffle (default: random; always printed)', seedValue)
@@ -80,24 +110,26 @@ export function registerTrain(program: Command): void {
     if (flags.play && flags.device === undefined) throw new UsageError('--play goes with --device: it plays the reconstruction on the phone that recorded (for a file: --out-wav FILE, then `dlaudio play FILE`)');
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
+    flags.lr ??= defaultLr(setup.learning.optimizer.kind);
     if (flags.report !== undefined) await checkReportPath(flags.report);
     // The audio read: --wav, the bundled sample when neither --wav nor --device, or --keep's recording.
-    const audioIn = flags.wav ?? (flags.device === undefined ? samplePath() : flags.keep);
+    const fallback = flags.wav === undefined && flags.device === undefined ? defaultAudioPath('training') : undefined;
+    const audioIn = flags.wav ?? fallback?.path ?? flags.keep;
     const inputs = [audioIn, flags.keep].filter((p): p is string => p !== undefined);
     if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
     // --save over --init is allowed: it continues training the same model file.
     if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
     checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
-    const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadDefaultOrGiven(io, flags);
-    process.exitCode = await runTraining(io, audio, flags, c, setup);
+    if (fallback !== undefined && !flags.json) info(io, fallback.note);
+    // Only the part trained on is kept: a long recording fits with --seconds (and --start).
+    const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadAudio(audioIn as string, { start: flags.start, seconds: flags.seconds });
+    process.exitCode = await runTraining(io, audio, flags as RunFlags, c, setup);
   });
 }
 
-async function loadDefaultOrGiven(io: Io, flags: TrainFlags): Promise<LoadedAudio> {
-  const wav = flags.wav ?? samplePath();
-  if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${wav})`);
-  // Only the part trained on is kept: a long recording fits with --seconds (and --start).
-  return loadAudio(wav, { start: flags.start, seconds: flags.seconds });
+/** PyTorch's defaults: SGD has none, the course uses 0.01; Adam's is 0.001 (0.01 makes a deep Adam run chaotic). */
+export function defaultLr(kind: string): number {
+  return kind === 'adam' ? 0.001 : 0.01;
 }
 
 /** `train --device`: record on the phone (like the course app's button), then train on all of it. */
@@ -105,7 +137,7 @@ async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> 
   // Loaded on use: adbkit costs ~0.1–0.2 s of start-up that offline training should not pay.
   const { recordToFile } = await import('../../device/record.js');
   const out = flags.keep ?? join(tmpdir(), `dlaudio-${process.pid}-${randomBytes(4).toString('hex')}.wav`);
-  const seconds = flags.seconds ?? 4;
+  const seconds = flags.seconds ?? 5;
   try {
     const rec = await recordToFile({ serial: serialFrom(flags), seconds, rate: SAMPLE_RATE, out, adbHost: flags.adbHost, adbPort: flags.adbPort, io });
     for (const w of rec.warnings) warn(io, w);
@@ -138,7 +170,7 @@ function checkInitMatches(flags: TrainFlags, spec: NetworkSpec, net: Network, pa
 }
 
 /** Everything after the audio is in memory: the same for a WAV file and a phone recording. */
-async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: Command, setup: Setup): Promise<number> {
+async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Command, setup: Setup): Promise<number> {
   if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
   for (const w of audio.warnings) warn(io, w);
 
@@ -159,8 +191,12 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   }
 
   const seconds = flags.device !== undefined ? undefined : flags.seconds;
+  // The audio was read from --start on (loadAudio): frame 1 of `frames` is frame startFrame + 1 of the file.
   const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds }, audio.source.path);
+  const startFrame = Math.round((flags.device !== undefined ? 0 : flags.start ?? 0) * SAMPLE_RATE / FRAME_SIZE);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
+  const silence = silenceWarning(audio.samples, frames, startFrame);
+  if (silence !== null) warn(io, silence);
   // A batch larger than the data is the whole data: say so rather than refuse (--frames often shrinks it).
   const batch = Math.min(setup.learning.batch, Math.max(1, frames.count));
   if (batch < setup.learning.batch) info(io, `--batch ${setup.learning.batch} is more than the ${count(frames.count, 'frame')}: each step uses ${frames.count === 1 ? 'it' : `all ${frames.count}`} (full-batch gradient descent)`);
@@ -208,8 +244,8 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   if (notWritten.length > 0) info(io, `not written, the training diverged: ${notWritten.join(', ')}`);
 
   const outWav = diverged ? undefined : flags.outWav;
-  const quality = await trainQuality(net, scale, frames, finalModelLoss, outWav, audio.samples.subarray(0, frames.count * FRAME_SIZE), SAMPLE_RATE);
-  const report = { audio, frames, net, learning, scale, seed, flags, result, finalModelLoss, quality };
+  const quality = await trainQuality(net, scale, frames, finalModelLoss, outWav, framesSamples(audio.samples, frames), SAMPLE_RATE);
+  const report = { audio, frames, startFrame, net, learning, scale, seed, flags, result, finalModelLoss, quality };
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
   if (flags.report !== undefined) await writeTrainReport(io, flags.report, report);
@@ -225,12 +261,14 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
 interface Report {
   audio: LoadedAudio;
   frames: Frames;
+  /** Frames of the file skipped by --start (the audio starts there). */
+  startFrame: number;
   net: Network;
   /** The batch actually used (at most the frame count) and the optimiser. */
   learning: NetworkTrainOptions;
   scale: number;
   seed: number;
-  flags: TrainFlags;
+  flags: RunFlags;
   result: TrainResult;
   finalModelLoss: number;
   /** The PCA-k line and, with --out-wav, the reconstruction's SNR (quality.ts). */
@@ -255,6 +293,7 @@ function toJson(r: Report): Record<string, unknown> {
       shuffle: r.flags.shuffle === true,
       init: r.flags.init ?? null,
       frames: r.frames.count,
+      start: (r.startFrame * FRAME_SIZE) / SAMPLE_RATE,
       framesAvailable: r.frames.available,
       droppedSamples: r.frames.droppedSamples,
     },
@@ -287,7 +326,7 @@ async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> 
     modelLoss: r.finalModelLoss,
     net: r.net,
     scale: r.scale,
-    samples: r.audio.samples.subarray(0, r.frames.count * FRAME_SIZE),
+    samples: framesSamples(r.audio.samples, r.frames),
     sampleRate: SAMPLE_RATE,
     pca: r.quality.pca,
     reconstruction: r.quality.made,
@@ -304,7 +343,7 @@ function renderReport(io: Io, r: Report): string {
   const src = r.audio.source;
   const secs = r.frames.count * FRAME_SIZE / SAMPLE_RATE;
   lines.push(`source:      ${src.path} (${src.sampleRate} Hz, ${src.channels === 1 ? 'mono' : src.channels + ' channels'}, ${src.encoding})`);
-  lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${r.frames.count < r.frames.available ? `, first ${r.frames.count} of ${r.frames.available}` : ''}`);
+  lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${framesWindow(r.frames, r.startFrame)}`);
   lines.push(`network:     ${describeNetwork(r.net)}`);
   lines.push(`parameters:  ${networkParameterCount(r.net)} = ${parameterSummary(r.net)}, compression ×${fmt(FRAME_SIZE / codeSize(r.net))}`);
   lines.push(`training:    ${losses.length} epoch${losses.length === 1 ? '' : 's'}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
@@ -315,8 +354,28 @@ function renderReport(io: Io, r: Report): string {
   lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
   lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
-  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${KERNEL_NAMES[r.result.kernel]})`);
-  return lines.join('\n');
+  if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s   (${KERNEL_NAMES[r.result.kernel]})`);
+  const listen = listenLine(r);
+  if (listen !== null) lines.push(listen);
+  // The chart follows the terminal's width; the summary fits in 80 columns.
+  const chart = losses.length > 0 ? 2 : 0;
+  return [...lines.slice(0, chart), fitColumns(lines.slice(chart).join('\n'))].join('\n');
+}
+
+/**
+ * The point of an audio auto-encoder is to hear what it kept: the last line says how, naming only
+ * what was not already asked for. Nothing after a divergence (there is nothing worth hearing).
+ */
+function listenLine(r: Report): string | null {
+  if (r.result.stopped === 'diverged') return null;
+  const { report, outWav, play } = r.flags;
+  if (play) return null; // --device --play plays it on the phone
+  const open = report !== undefined ? `open ${report} in a browser` : null;
+  const wav = outWav !== undefined ? `play ${outWav}` : null;
+  if (open && wav) return `listen:      ${open}, or ${wav}`;
+  if (open) return `listen:      ${open} (or --out-wav recon.wav for the sound alone)`;
+  if (wav) return `listen:      ${wav} (or --report report.html to compare in a browser)`;
+  return 'listen:      --report report.html (open it in a browser) or --out-wav recon.wav';
 }
 
 const KERNEL_NAMES: Record<TrainResult['kernel'], string> = {
