@@ -72,14 +72,14 @@ export function registerGradcheck(program: Command): void {
       if (flags.json) {
         io.out.write(JSON.stringify({ source: audio.source.path, frames: indices, hidden, seed, ...r, tolerance: flags.tolerance, ok }) + '\n');
       } else {
-        io.out.write([
-          `gradient check: course formulas vs central finite differences (float64, ε = 1e-4)`,
+        io.out.write(fitColumns([
+          `gradient check: the course's formulas vs central differences (float64, ε = 1e-4)`,
           `source:  ${audio.source.path}, frames ${indices.join(', ')} of ${all.count}`,
           `network: 160 → ${hidden} → 160, random weights in [−0.1, 0.1], seed ${seed}`,
           `W: max relative error ${fmt(r.maxRelErrorW)}   (${hidden * FRAME_SIZE} weights${r.skippedNearKink ? `, ${r.skippedNearKink} skipped next to the ReLU kink` : ''})`,
           `V: max relative error ${fmt(r.maxRelErrorV)}   (${hidden * FRAME_SIZE} weights)`,
           ok ? `OK: both below the tolerance ${fmt(flags.tolerance)}` : `FAILED: above the tolerance ${fmt(flags.tolerance)}`,
-        ].join('\n') + '\n');
+        ].join('\n')) + '\n');
       }
       if (!ok) throw new UserError(`gradient check failed: max relative error ${fmt(worst)} > tolerance ${fmt(flags.tolerance)} (the hand-derived gradients disagree with finite differences)`);
     });

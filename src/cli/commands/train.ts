@@ -373,8 +373,8 @@ function listenLine(r: Report): string | null {
   const open = report !== undefined ? `open ${report} in a browser` : null;
   const wav = outWav !== undefined ? `play ${outWav}` : null;
   if (open && wav) return `listen:      ${open}, or ${wav}`;
-  if (open) return `listen:      ${open} (or --out-wav recon.wav for the sound alone)`;
-  if (wav) return `listen:      ${wav} (or --report report.html to compare in a browser)`;
+  if (open) return `listen:      ${open} (--out-wav recon.wav: the sound alone)`;
+  if (wav) return `listen:      ${wav} (--report report.html: compare in a browser)`;
   return 'listen:      --report report.html (open it in a browser) or --out-wav recon.wav';
 }
 
