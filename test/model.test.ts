@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createAutoEncoder, initUniform, forward, gradients, sgdStep, meanLoss, type AutoEncoder } from '../src/model/autoencoder.js';
 import { SgdKernel } from '../src/model/sgd-kernel.js';
-import { gradCheck, type GradientFn } from '../src/model/gradcheck.js';
+import { gradCheck, gradCheckEachCount, type GradientFn } from '../src/model/gradcheck.js';
 import { train } from '../src/model/train.js';
 import { Rng } from '../src/model/rng.js';
 import { sampleFrames } from './helpers/sample.js';
@@ -37,6 +37,32 @@ describe('the course gradients', () => {
       const r = gradCheck(net, picked, 3);
       expect(Math.max(r.maxRelErrorW, r.maxRelErrorV)).toBeLessThan(1e-6);
     }
+  });
+
+  it('pass on every frame count from 1 to all 500 of the sample: the error does not grow with the frames', () => {
+    // The loss summed over 450 frames used to lose float64 digits (1.14e-6 on correct gradients).
+    // 3 hidden units keep it fast; the sums per frame are the same code for any hidden size.
+    const { data, count } = sampleFrames();
+    const net = createAutoEncoder(160, 3, 'float64');
+    initUniform(net, new Rng(1));
+    const each = gradCheckEachCount(net, data, count);
+    expect(each).toHaveLength(500);
+    const worst = each.map((r) => Math.max(r.maxRelErrorW, r.maxRelErrorV));
+    expect(Math.max(...worst)).toBeLessThan(1e-6);
+    expect(each[36]).toEqual(gradCheck(net, data, 37)); // the same check, count by count
+    expect(each[0].checked).toBeGreaterThan(0);
+  });
+
+  it('a wrong gradient fails on every frame count too', () => {
+    const { data } = sampleFrames();
+    const net = createAutoEncoder(160, 3, 'float64');
+    initUniform(net, new Rng(1));
+    const noTwoInV: GradientFn = (n, x, o, f) => {
+      const g = gradients(n, x, o, f);
+      return { dV: g.dV.map((v) => v / 2), dW: g.dW };
+    };
+    const loud = data.subarray(40 * 160, 140 * 160); // frames of voice: the gradients are not all 0
+    for (const r of gradCheckEachCount(net, loud, 100, 1e-4, noTwoInV)) expect(r.maxRelErrorV).toBeGreaterThan(0.3);
   });
 
   it('gradcheck catches a wrong gradient (so it can fail)', () => {

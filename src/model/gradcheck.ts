@@ -22,56 +22,93 @@ export interface GradCheckResult {
 const FLOOR = 1e-12;
 const RELATIVE_FLOOR = 1e-3;
 
-function totalLoss(net: AutoEncoder, frames: Float64Array, count: number): number {
-  let s = 0;
-  for (let t = 0; t < count; t++) s += forward(net, frames, t * net.frameSize).loss;
-  return s;
-}
-
 export type GradientFn = (net: AutoEncoder, frames: Vec, offset: number, f: Forward) => Gradients;
 
 /** `grads` is the function under test: by default the course's hand-derived gradients. */
 export function gradCheck(net: AutoEncoder, frames: Float64Array, count: number, eps = 1e-4, grads: GradientFn = gradients): GradCheckResult {
+  return check(net, frames, count, eps, grads, false)[0];
+}
+
+/**
+ * The check on the first 1, 2, …, count frames at once: result[N − 1] is gradCheck on N frames.
+ *
+ * L summed over N frames is large next to its change under a nudge of ε, so (L(θ+ε) − L(θ−ε))
+ * computed as a difference of two totals loses float64 digits as N grows (450 frames made correct
+ * gradients fail at 1.1e-6). Instead each frame's change is computed on its own, as
+ * Σᵢ(Y⁺ᵢ−Y⁻ᵢ)(Y⁺ᵢ+Y⁻ᵢ−2Xᵢ) = L⁺ − L⁻ without subtracting two large numbers, and the per-frame
+ * changes are summed: the error then stays that of one frame whatever N.
+ */
+export function gradCheckEachCount(net: AutoEncoder, frames: Float64Array, count: number, eps = 1e-4, grads: GradientFn = gradients): GradCheckResult[] {
+  return check(net, frames, count, eps, grads, true);
+}
+
+/** every: a result for each N ≤ count (count × parameters numbers kept); otherwise for count only. */
+function check(net: AutoEncoder, frames: Float64Array, count: number, eps: number, grads: GradientFn, every: boolean): GradCheckResult[] {
   if (!(net.W instanceof Float64Array) || !(net.V instanceof Float64Array)) throw new Error('gradCheck needs float64 weights');
   const n = net.frameSize;
-  const dW = new Float64Array(net.W.length);
-  const dV = new Float64Array(net.V.length);
-  const nearKink = new Uint8Array(net.hidden);
+  const nW = net.W.length;
+  const nV = net.V.length;
+  const P = nW + nV;
+  // Analytic gradients summed over the first t + 1 frames, row t.
+  const rows = every ? count : 1;
+  const rowOf = (t: number): number => (every ? t : 0) * P;
+  const analytic = new Float64Array(rows * P);
+  // The first frame whose pre-activation of unit j is within reach of the kink (count: none).
+  const kinkFrom = new Array<number>(net.hidden).fill(count);
+  const sum = new Float64Array(P);
   for (let t = 0; t < count; t++) {
     const f = forward(net, frames, t * n);
     const g = grads(net, frames, t * n, f);
-    for (let i = 0; i < dW.length; i++) dW[i] += g.dW[i];
-    for (let i = 0; i < dV.length; i++) dV[i] += g.dV[i];
+    for (let i = 0; i < nW; i++) sum[i] += g.dW[i];
+    for (let i = 0; i < nV; i++) sum[nW + i] += g.dV[i];
+    analytic.set(sum, rowOf(t));
     // Nudging W[j][k] by ε moves unit j's pre-activation by ε·x[k]: if that can cross 0,
     // the ReLU kink makes the finite difference meaningless for row j. V never moves it.
     let xMax = 0;
     for (let k = 0; k < n; k++) xMax = Math.max(xMax, Math.abs(frames[t * n + k]));
-    for (let j = 0; j < net.hidden; j++) if (xMax > 0 && Math.abs(f.pre[j]) <= eps * xMax) nearKink[j] = 1;
+    for (let j = 0; j < net.hidden; j++) if (xMax > 0 && Math.abs(f.pre[j]) <= eps * xMax && kinkFrom[j] === count) kinkFrom[j] = t;
   }
-  let skipped = 0;
-  const scale = (g: Float64Array): number => Math.max(FLOOR, RELATIVE_FLOOR * g.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
-  const floorW = scale(dW);
-  const floorV = scale(dV);
-  const relErr = (a: number, b: number, floor: number): number => Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), floor);
-  const numeric = (arr: Float64Array, i: number): number => {
+  // Numeric gradients, summed the same way.
+  const numeric = new Float64Array(rows * P);
+  const nudge = (arr: Float64Array, i: number, col: number): void => {
     const keep = arr[i];
-    arr[i] = keep + eps;
-    const up = totalLoss(net, frames, count);
-    arr[i] = keep - eps;
-    const down = totalLoss(net, frames, count);
+    let acc = 0;
+    for (let t = 0; t < count; t++) {
+      arr[i] = keep + eps;
+      const up = forward(net, frames, t * n).y;
+      arr[i] = keep - eps;
+      const down = forward(net, frames, t * n).y;
+      let d = 0;
+      for (let k = 0; k < n; k++) d += (up[k] - down[k]) * (up[k] + down[k] - 2 * frames[t * n + k]);
+      acc += d / (2 * eps);
+      numeric[rowOf(t) + col] = acc;
+    }
     arr[i] = keep;
-    return (up - down) / (2 * eps);
   };
-  let maxW = 0;
-  for (let i = 0; i < dW.length; i++) {
-    if (nearKink[Math.floor(i / n)]) { skipped++; continue; }
-    maxW = Math.max(maxW, relErr(dW[i], numeric(net.W, i), floorW));
+  for (let i = 0; i < nW; i++) if (kinkFrom[Math.floor(i / n)] > 0) nudge(net.W, i, i);
+  for (let i = 0; i < nV; i++) nudge(net.V, i, nW + i);
+
+  const relErr = (a: number, b: number, floor: number): number => Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), floor);
+  const results: GradCheckResult[] = [];
+  for (let t = every ? 0 : count - 1; t < count; t++) {
+    const row = rowOf(t);
+    let bigW = 0;
+    let bigV = 0;
+    for (let i = 0; i < nW; i++) bigW = Math.max(bigW, Math.abs(analytic[row + i]));
+    for (let i = 0; i < nV; i++) bigV = Math.max(bigV, Math.abs(analytic[row + nW + i]));
+    const floorW = Math.max(FLOOR, RELATIVE_FLOOR * bigW);
+    const floorV = Math.max(FLOOR, RELATIVE_FLOOR * bigV);
+    let maxW = 0;
+    let skipped = 0;
+    for (let i = 0; i < nW; i++) {
+      if (kinkFrom[Math.floor(i / n)] <= t) { skipped++; continue; }
+      maxW = Math.max(maxW, relErr(analytic[row + i], numeric[row + i], floorW));
+    }
+    let maxV = 0;
+    for (let i = 0; i < nV; i++) maxV = Math.max(maxV, relErr(analytic[row + nW + i], numeric[row + nW + i], floorV));
+    results.push({ maxRelErrorW: maxW, maxRelErrorV: maxV, skippedNearKink: skipped, checked: P - skipped });
   }
-  let maxV = 0;
-  for (let i = 0; i < dV.length; i++) {
-    maxV = Math.max(maxV, relErr(dV[i], numeric(net.V, i), floorV));
-  }
-  return { maxRelErrorW: maxW, maxRelErrorV: maxV, skippedNearKink: skipped, checked: dW.length + dV.length - skipped };
+  return results;
 }
 
 export interface LayerCheck {
