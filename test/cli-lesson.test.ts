@@ -191,3 +191,30 @@ describe('the chart starts where training started', () => {
     expect(top.trim().split(' ')[0]).toBe(first);
   });
 });
+
+describe('help that starts somewhere', () => {
+  const examples = (out: string): string[] => {
+    const lines = out.trimEnd().split('\n');
+    const at = lines.lastIndexOf('Examples:');
+    return at < 0 ? [] : lines.slice(at + 1);
+  };
+
+  it('dlaudio alone prints the help on stdout, exit 0; it and dlaudio --help end with three examples', async () => {
+    const bare = await runBin([]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(/^Usage: dlaudio /);
+    expect(bare.stderr).toBe('');
+    const help = await runBin(['--help']);
+    expect(help.stdout).toBe(bare.stdout);
+    expect(examples(help.stdout)).toHaveLength(3);
+    for (const l of examples(help.stdout)) expect(l).toMatch(/^ {2}dlaudio \S+/);
+    expect(help.stdout).toContain('docs/cours.md');
+  });
+
+  it('dlaudio train --help ends with three examples, the first exercise first', async () => {
+    const help = await runBin(['train', '--help']);
+    const ex = examples(help.stdout);
+    expect(ex).toHaveLength(3);
+    expect(ex[0]).toMatch(/^ {2}dlaudio train --start 0\.4 --frames 1 /);
+  });
+});

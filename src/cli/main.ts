@@ -9,7 +9,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
   program
     .name('dlaudio')
-    .description('Deep learning par la pratique: train the course\'s audio auto-encoder on your voice')
+    .description('Deep learning par la pratique: train the course\'s audio auto-encoder on your voice\n(le cours pas à pas, en français : docs/cours.md)')
     .version(packageVersion(), '-V, --version', 'print the dlaudio version')
     .addOption(new Option('-v, --verbose', 'show details (stack traces, adb traffic) on errors'))
     .exitOverride()
@@ -19,6 +19,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       outputError: (s, write) => write(oneLineUsageError(s, argv, program.commands.map((c) => c.name()))),
     });
   await registerCommands(program, argv);
+  program.addHelpText('after', `
+Examples:
+  dlaudio train --start 0.4 --frames 1   the course's first exercise: one frame of voice
+  dlaudio record                         record 5 s on the phone into recording.wav
+  dlaudio train --out-wav recon.wav      train on it, then listen to recon.wav`);
+
+  // `dlaudio` alone: where to start, on stdout (it is what was asked for, not an error).
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return EXIT.ok;
+  }
 
   try {
     await program.parseAsync(argv as string[]);

@@ -100,7 +100,12 @@ export function registerTrain(program: Command): void {
     .option('--keep <file>', 'with --device: keep the recording in this WAV file')
     .option('--play', 'with --device: after training, play what the network makes of the recording on the same phone')
     .option('--out-wav <file.wav>', 'after training, write the reconstruction of the frames trained on (16 kHz mono WAV) and print its SNR')
-    .option('--report <file.html>', 'also write one self-contained HTML page: loss curve, waveforms, original and reconstruction to listen to, the numbers');
+    .option('--report <file.html>', 'also write one self-contained HTML page: loss curve, waveforms, original and reconstruction to listen to, the numbers')
+    .addHelpText('after', `
+Examples:
+  dlaudio train --start 0.4 --frames 1          one frame of voice: the loss falls to ~0
+  dlaudio train --seed 42                       all 500 frames; --seed repeats the run
+  dlaudio train --wav me.wav --out-wav rec.wav  your own WAV, then listen to rec.wav`);
   addDeviceOptions(addNetworkOptions(cmd)).action(async (flags: TrainFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
