@@ -218,3 +218,23 @@ describe('help that starts somewhere', () => {
     expect(ex[0]).toMatch(/^ {2}dlaudio train --start 0\.4 --frames 1 /);
   });
 });
+
+describe('consistent options: every command that writes one file takes -o, --out', () => {
+  it('convert, reconstruct, compress, decompress and record show -o, --out in their help', async () => {
+    for (const c of ['convert', 'reconstruct', 'compress', 'decompress', 'record']) {
+      const h = await runBin([c, '--help']);
+      expect(h.stdout, c).toMatch(/^ {2}-o, --out <[^>]+>/m);
+      expect(h.stdout, c).not.toMatch(/--output/);
+    }
+  });
+
+  it('convert still accepts its old --output; with neither it says what to give (exit 2)', async () => {
+    const out = join(dir, 'old-spelling.wav');
+    const r = await runBin(['convert', SAMPLE, '--output', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${out}: 5.00 s, 80000 samples, 16000 Hz mono 16-bit\n`);
+    const none = await runBin(['convert', SAMPLE]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toMatch(/^dlaudio: required option '-o, --out <out\.wav>' not specified/);
+  });
+});

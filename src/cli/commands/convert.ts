@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { convertAudio } from '../../audio/wav.js';
 import { writeOutputStream } from '../../util/atomic.js';
@@ -6,7 +6,9 @@ import { UsageError } from '../../errors.js';
 import { makeIo, info, warn } from '../../util/output.js';
 
 interface ConvertFlags {
-  output: string;
+  out?: string;
+  /** The first spelling of --out, still accepted, hidden from help. */
+  output?: string;
   json?: boolean;
 }
 
@@ -15,15 +17,19 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .description('write a WAV file as training sees it: 16 kHz mono 16-bit (to listen to it, or compare with other tools)')
     .argument('<in.wav>', 'any WAV file (PCM 8/16/24/32-bit, float, µ-law, A-law, IMA ADPCM), MP3, FLAC, Ogg Opus/Vorbis, or M4A/AAC with ffmpeg installed; any rate, channels and length')
-    .requiredOption('-o, --output <out.wav>', 'where to write the 16 kHz mono 16-bit WAV')
+    .option('-o, --out <out.wav>', 'where to write the 16 kHz mono 16-bit WAV (required)')
+    .addOption(new Option('--output <out.wav>').hideHelp())
     .option('--json', 'print one JSON object (source format, conversion, warnings, output) instead of text')
     .action(async (input: string, flags: ConvertFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      if (resolve(flags.output) === resolve(input)) {
-        throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
+      // Every command that writes one file takes -o, --out; --output was convert's own spelling.
+      const out = flags.out ?? flags.output;
+      if (out === undefined) throw new UsageError("required option '-o, --out <out.wav>' not specified: where to write the converted WAV");
+      if (resolve(out) === resolve(input)) {
+        throw new UsageError(`the output ${out} is the input file: give another name with -o`);
       }
       // Block by block, straight to the output: any length in a few megabytes.
-      const audio = await writeOutputStream(flags.output, (write) => convertAudio(input, write));
+      const audio = await writeOutputStream(out, (write) => convertAudio(input, write));
       info(io, audio.conversion ? `converted ${input}: ${audio.conversion}` : `${input} already is 16 kHz mono 16-bit: samples copied unchanged`);
       for (const w of audio.warnings) warn(io, w);
 
@@ -31,7 +37,7 @@ export function registerConvert(program: Command): void {
       if (flags.json) {
         io.out.write(JSON.stringify({
           input,
-          output: flags.output,
+          output: out,
           source: audio.source,
           conversion: audio.conversion,
           warnings: audio.warnings,
@@ -42,7 +48,7 @@ export function registerConvert(program: Command): void {
           seconds,
         }) + '\n');
       } else {
-        io.out.write(`${flags.output}: ${seconds.toFixed(2)} s, ${audio.sampleCount} samples, 16000 Hz mono 16-bit\n`);
+        io.out.write(`${out}: ${seconds.toFixed(2)} s, ${audio.sampleCount} samples, 16000 Hz mono 16-bit\n`);
       }
     });
 }
