@@ -238,3 +238,28 @@ describe('consistent options: every command that writes one file takes -o, --out
     expect(none.stderr.trim()).toMatch(/^dlaudio: required option '-o, --out <out\.wav>' not specified/);
   });
 });
+
+describe('divergence advice that works the first time', () => {
+  it('the lr suggested was tried: training with it from the same seed does not diverge; the summary says "1 of 200 epochs (stopped: diverged)"', async () => {
+    const r = await runBin(['train', '--lr', '0.5', '--seed', '3']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^training: +1 of 200 epochs \(stopped: diverged\), lr 0\.5/m);
+    const suggested = /: try --lr ([\d.]+) \(tried: it did not diverge in 20 epochs from the same weights\)$/m.exec(r.stderr);
+    expect(suggested, r.stderr).not.toBeNull();
+    const again = await runBin(['train', '--lr', suggested![1], '--seed', '3', '--epochs', '20']);
+    expect(again.code, again.stderr).toBe(0);
+    // The largest that works: the next larger one tried (×3 or so) diverges.
+    expect(Number(suggested![1])).toBeLessThan(0.5);
+  });
+
+  it('the report of diverged weights shows — for SNR and clipping, not 0.00 dB', async () => {
+    const html = join(dir, 'div.html');
+    const r = await runBin(['train', '--lr', '5', '--seed', '1', '--report', html]);
+    expect(r.code).toBe(3);
+    const page = (await import('node:fs')).readFileSync(html, 'utf8');
+    for (const key of ['snrDb', 'segmentalSnrDb', 'clipped']) {
+      expect(page).toMatch(new RegExp(`<tr data-key="${key}"><th>[^<]+</th><td class="v" data-value="">—</td>`));
+    }
+    expect(page).not.toMatch(/0\.00 dB/);
+  });
+});

@@ -185,7 +185,8 @@ function db(v: number): string {
 interface Row {
   key: string;
   label: string;
-  value: number;
+  /** data-value: the full number for scripts ('' for a dash). */
+  value: number | '';
   shown: string;
   note: string;
 }
@@ -203,13 +204,21 @@ function numbersTable(d: ReportData): string {
     const note = isBound ? `the best any ${k}-number linear code does: no training goes below it` : `the best ${k}-number linear code; a deeper decoder may beat it`;
     add('pcaLoss', `PCA-${k} ${isBound ? 'bound' : 'reference'}`, n.pca.loss, fmt, note);
   }
-  add('snrDb', 'SNR', n.snrDb, db, 'signal power over error power, whole recording');
-  add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${minus(SEG_MIN_DB)}…${SEG_MAX_DB} dB)`);
+  // Diverged weights: their "reconstruction" is no measure of anything; a dash, not 0.00 dB.
+  const diverged = d.stopped === 'diverged';
+  const dash = (key: string, label: string): void => {
+    rows.push({ key, label, value: '', shown: '—', note: 'the weights diverged: nothing worth measuring' });
+  };
+  if (diverged) dash('snrDb', 'SNR');
+  else add('snrDb', 'SNR', n.snrDb, db, 'signal power over error power, whole recording');
+  if (diverged) dash('segmentalSnrDb', 'segmental SNR');
+  else add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${minus(SEG_MIN_DB)}…${SEG_MAX_DB} dB)`);
   if (n.bitrate) {
     const { kbps, bits } = n.bitrate;
     add('kbps', 'bit rate', kbps, (v) => `${fmt(v)} kbit/s`, `the code at ${bits} bits a number (as dlaudio compress stores it); the 16-bit WAV: ${fmt((16 * d.sampleRate) / 1000)} kbit/s`);
   }
-  add('clipped', 'clipped samples', n.clipped, fmtInt, 'reconstructed samples outside the 16-bit range');
+  if (diverged) dash('clipped', 'clipped samples');
+  else add('clipped', 'clipped samples', n.clipped, fmtInt, 'reconstructed samples outside the 16-bit range');
   if (d.seed !== null) add('seed', 'seed', d.seed, String, 'the same seed repeats this run bit for bit');
   const body = rows
     .map((r) => `<tr data-key="${r.key}"><th>${escapeHtml(r.label)}</th><td class="v" data-value="${escapeHtml(String(r.value))}">${escapeHtml(r.shown)}</td><td class="note">${escapeHtml(r.note)}</td></tr>`)

@@ -21,6 +21,7 @@ import { playReconstruction } from './play.js';
 import { writeHtmlReport, type ConfigValue } from '../report-html.js';
 import { buildReportData, checkReportPath } from '../report-data.js';
 import { checkDistinctOutputs, checkOutputPath, fmtLoss, trainQuality } from '../quality.js';
+import { cloneNetwork } from '../sweep-run.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
@@ -215,6 +216,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   };
   process.on('SIGINT', onSigint);
 
+  const initial = cloneNetwork(net); // to try smaller learning rates from, if this one diverges
   const spin = await progress(io, `Training ${net.sizes.join('→')} on ${count(frames.count, 'frame')}, ${count(flags.epochs, 'epoch')}, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
@@ -258,9 +260,31 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
 
   if (result.stopped === 'diverged') {
     const last = result.losses[result.losses.length - 1];
-    throw new UserError(`training diverged at epoch ${result.losses.length} (loss ${fmt(last)}) with --lr ${flags.lr}: try a smaller learning rate, e.g. --lr ${fmt(flags.lr / 10)}`, EXIT.diverged);
+    const safe = await workingLr(initial, frames, learning, flags, seed);
+    const advice = safe !== null
+      ? `try --lr ${fmt(safe.lr)} (tried: it did not diverge in ${count(safe.epochs, 'epoch')} from the same weights)`
+      : `try a much smaller learning rate: every one tried down to --lr ${fmt(flags.lr / LR_DIVISORS[LR_DIVISORS.length - 1])} diverged too`;
+    throw new UserError(`training diverged at epoch ${result.losses.length} (loss ${fmt(last)}) with --lr ${flags.lr}: ${advice}`, EXIT.diverged);
   }
   return result.stopped === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+}
+
+/** The learning rates tried after a divergence: lr/3, lr/10, … */
+const LR_DIVISORS = [3, 10, 30, 100, 300, 1000];
+
+/**
+ * Advice that works the first time: each smaller lr is tried for a few epochs on the same frames
+ * from the same initial weights (and the same shuffle seed), and the largest that does not diverge
+ * is suggested. Twenty epochs (or fewer if fewer were asked) are enough: a rate too large blows up early.
+ */
+async function workingLr(initial: Network, frames: Frames, learning: NetworkTrainOptions, flags: RunFlags, seed: number): Promise<{ lr: number; epochs: number } | null> {
+  const epochs = Math.min(flags.epochs, 20);
+  for (const d of LR_DIVISORS) {
+    const lr = Number((flags.lr / d).toPrecision(1));
+    const r = await train(cloneNetwork(initial), frames.data, frames.count, new Rng(seed), { ...learning, lr, epochs, shuffle: flags.shuffle === true });
+    if (r.stopped === 'done') return { lr, epochs };
+  }
+  return null;
 }
 
 interface Report {
@@ -351,7 +375,8 @@ function renderReport(io: Io, r: Report): string {
   lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${framesWindow(r.frames, r.startFrame)}`);
   lines.push(`network:     ${describeNetwork(r.net)}`);
   lines.push(`parameters:  ${networkParameterCount(r.net)} = ${parameterSummary(r.net)}, compression ×${fmt(FRAME_SIZE / codeSize(r.net))}`);
-  lines.push(`training:    ${losses.length} epoch${losses.length === 1 ? '' : 's'}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
+  const ran = r.result.stopped === 'done' ? count(losses.length, 'epoch') : `${losses.length} of ${count(r.flags.epochs, 'epoch')} (stopped: ${r.result.stopped})`;
+  lines.push(`training:    ${ran}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
   if (losses.length > 0) {
     lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
