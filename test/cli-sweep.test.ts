@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { runBin } from './helpers/run.js';
+import { runBin, unwrap } from './helpers/run.js';
 import { ROOT } from './helpers/sample.js';
 import { runCli } from './sim/run-cli.js';
 
@@ -95,11 +95,11 @@ describe('dlaudio sweep (real bin)', () => {
   it('a short sweep stays in the main thread (a worker would not pay for its start-up); the text says where runs went', async () => {
     const r = await runBin(['sweep', '--lr', '0.01,0.02', '--epochs', '2', '--seed', '1']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^time: +\d+\.\d\d s wall, 2 runs, all in the main thread \(too short to pay for starting a worker thread\)$/m);
+    expect(unwrap(r.stdout, 11)).toMatch(/^time: +\d+\.\d\d s wall, 2 runs, all in the main thread \(too short to pay for starting a worker thread\)$/m);
     expect(r.stderr).toMatch(/Sweeping 2 learning rates .* on up to 2 threads \(this one, and a worker if the runs are long enough\)/);
     const long = await runBin(['sweep', '--lr', '0.01,0.02,0.03', '--epochs', '3000', '--seed', '1', '--workers', '2']);
     expect(long.code, long.stderr).toBe(0);
-    expect(long.stdout).toMatch(/^time: +\d+\.\d\d s wall, 3 runs, [12] in the main thread and [12] on 1 worker thread$/m);
+    expect(unwrap(long.stdout, 11)).toMatch(/^time: +\d+\.\d\d s wall, 3 runs, [12] in the main thread and [12] on 1 worker thread$/m);
   });
 
   it('marks a diverged run, still names the best of the others (exit 0)', async () => {

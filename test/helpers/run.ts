@@ -12,3 +12,8 @@ export interface RunResult {
 export function runBin(args: string[]): Promise<RunResult> {
   return runCli(args, { ...process.env, NO_COLOR: '1' }, ROOT).done;
 }
+
+/** Summaries fit in 80 columns: a long line goes on under its value, `indent` spaces in. This joins them back. */
+export function unwrap(text: string, indent: number): string {
+  return text.replace(new RegExp(`\\n {${indent}}(?=\\S)`, 'g'), ' ');
+}

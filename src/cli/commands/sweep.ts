@@ -273,6 +273,7 @@ function renderSweep(io: Io, s: Sweep): string {
   for (const row of rows) lines.push(row.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
   lines.push('');
 
+  const summaryFrom = lines.length;
   const best = bestRun(s.results);
   if (best !== null) {
     const note = s.interrupted ? ' among the runs that finished' : '';
@@ -295,7 +296,7 @@ function renderSweep(io: Io, s: Sweep): string {
   lines.push(`training:  ${s.flags.epochs} epochs per run, ${how}${s.options.shuffle ? ', shuffled' : ' in frame order'}, all from the same initial weights${s.flags.init ? ` (${s.flags.init})` : ''}`);
   lines.push(`seed:      ${s.seed}   (train --lr X --seed ${s.seed} repeats one run bit for bit)`);
   lines.push(`time:      ${s.wallSeconds.toFixed(2)} s wall, ${placesText(s)}`);
-  // The chart (and its legend) follow the terminal's width; the table and summary fit in 80 columns.
-  const chart = curves.length > 0 ? 2 : 0;
-  return [...lines.slice(0, chart), fitColumns(lines.slice(chart).join('\n'))].join('\n');
+  // The chart (and its legend) follow the terminal's width; a table row stays whole (it fits in 80
+  // columns unless a run was interrupted after many epochs); the summary fits in 80 columns.
+  return [...lines.slice(0, summaryFrom), fitColumns(lines.slice(summaryFrom).join('\n'))].join('\n');
 }
