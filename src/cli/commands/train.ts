@@ -95,7 +95,7 @@ export function registerTrain(program: Command): void {
     .option('--shuffle', 'visit the frames in a new random order each epoch (default: frame order, like the course)')
     .option('--seed <n>', 'seed for the initial weights and the shuffle (default: random; always printed)', seedValue)
     .option('--init <model.json>', 'start from a saved model instead of random weights')
-    .option('--save <model.json>', 'write the trained model (JSON, see README)')
+    .option('--save <model.json>', 'write the trained model (JSON, see docs/model-file.md)')
     .option('--log', 'log-scale y axis for the loss curve')
     .option('--json', 'print one JSON object (config, seed, losses, timing) instead of the chart')
     .option('--keep <file>', 'with --device: keep the recording in this WAV file')
