@@ -90,7 +90,7 @@ describe('dlaudio sweep (real bin)', () => {
     expect(single.workers).toBe(1);
     expect(single.runs[0].threadId).toBe(0);
     expect(single.runs[0].losses).toEqual(j.runs[1].losses);
-  });
+  }, 180_000); // five 3000-epoch sweeps and a train on the 500-frame sample: past 60 s when other jobs load the 2 cores
 
   it('a short sweep stays in the main thread (a worker would not pay for its start-up); the text says where runs went', async () => {
     const r = await runBin(['sweep', '--lr', '0.01,0.02', '--epochs', '2', '--seed', '1']);
