@@ -4,8 +4,7 @@
  * so the page opens offline, from an e-mail attachment or a USB stick, and never phones home.
  */
 import { encodeWav16 } from '../audio/wav.js';
-import { writeFileAtomic } from '../util/atomic.js';
-import { UserError } from '../errors.js';
+import { writeOutput } from '../util/atomic.js';
 import { SEG_MAX_DB, SEG_MIN_DB } from '../audio/snr.js';
 import { fmt, fmtInt } from './render.js';
 
@@ -105,11 +104,7 @@ ${configTable(d.config)}
 
 /** Writes the page atomically; a folder that is missing or read-only gets a one-line error. */
 export async function writeHtmlReport(path: string, d: ReportData): Promise<void> {
-  try {
-    await writeFileAtomic(path, renderHtmlReport(d));
-  } catch (e) {
-    throw new UserError(`cannot write the report to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the folder exists and is writable)`, 1, { cause: e });
-  }
+  await writeOutput(path, renderHtmlReport(d), 'the report');
 }
 
 const CSS = `

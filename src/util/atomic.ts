@@ -1,48 +1,158 @@
-import { promises as fsp, writeFileSync, renameSync, rmSync } from 'node:fs';
+/**
+ * Writing an output whole or not at all: into a temp file beside it, then a rename. The temp file
+ * is removed on every exit path Node lets us catch (an error, process.exit, Ctrl-C, a second
+ * Ctrl-C, SIGTERM, SIGHUP); temp files a killed dlaudio left (its pid is in the name and it is no
+ * longer running) are swept the next time dlaudio writes into that folder.
+ */
+import { promises as fsp, writeFileSync, renameSync, rmSync, readdirSync, lstatSync, statSync, realpathSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
 import { UserError } from '../errors.js';
+import { errnoText } from './input-file.js';
+
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 /** A temp name beside the target, so the final rename stays on one file system. */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** Temp files being written now: removed if the process ends before their rename. */
+const live = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removeLive(): void {
+  for (const tmp of live) rmSync(tmp, { force: true });
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeLive();
+  // The shell's convention: 128 + the signal's number (130 for Ctrl-C, as EXIT.interrupted).
+  process.exit(128 + (osConstants.signals[signal] ?? 2));
+}
+
+let exitHookInstalled = false;
+
+function track(tmp: string): void {
+  if (!exitHookInstalled) {
+    process.on('exit', removeLive);
+    exitHookInstalled = true;
+  }
+  // Only while a write is under way: at other times Ctrl-C keeps its meaning (e.g. train's "stop and show").
+  if (live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  live.add(tmp);
+}
+
+function untrack(tmp: string): void {
+  live.delete(tmp);
+  if (live.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+}
+
+function processIsGone(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Removes `.NAME.<pid>.<hex>.tmp` files in `dir` whose process has ended (a kill -9, a power cut). */
+export function sweepStaleTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (m === null || !processIsGone(Number(m[1]))) continue;
+    try {
+      if (lstatSync(join(dir, name)).isFile()) unlinkSync(join(dir, name));
+    } catch {
+      // Someone else's file we cannot remove: not ours to insist on.
+    }
+  }
+}
+
 /** Write the whole file or nothing: readers never see a half-written output. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempPathFor(target);
+  track(tmp);
   try {
     await fsp.writeFile(tmp, data);
     await fsp.rename(tmp, target);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
     throw e;
-  }
-}
-
-/** writeFileAtomic for a command's output: when the disk says no, one line saying why. */
-export async function writeOutput(out: string, data: string | Uint8Array): Promise<void> {
-  try {
-    await writeFileAtomic(out, data);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a folder'
-      : code === 'ENOSPC' ? 'the disk is full'
-      : (code ?? (e as Error).message);
-    throw new UserError(`cannot write ${out}: ${why}`, 1, { cause: e });
+  } finally {
+    untrack(tmp);
   }
 }
 
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
   const tmp = tempPathFor(target);
+  track(tmp);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  } finally {
+    untrack(tmp);
+  }
+}
+
+/** What an existing path is, when it is no regular file: "a character device", … (null: a file or nothing). */
+export function specialFileKind(path: string): string | null {
+  let st;
+  try {
+    st = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return null; // the write itself will say what is wrong
+  }
+  if (st === undefined || st.isFile()) return null;
+  if (st.isDirectory()) return 'a folder';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The file a write to `out` should replace: through a symbolic link, the file it points at (as
+ * `cp` and `sox` do), so the link is kept.
+ */
+export function writeTarget(out: string): string {
+  try {
+    if (lstatSync(out).isSymbolicLink()) return realpathSync(out);
+  } catch {
+    // missing or a dangling link: written where named
+  }
+  return out;
+}
+
+/**
+ * writeFileAtomic for a command's output: refuses to replace a device, a pipe or a folder (a rename
+ * would put a regular file in its place), and when the disk says no, one line saying why.
+ * `what` names the output in messages ("the model", "the report").
+ */
+export async function writeOutput(out: string, data: string | Uint8Array, what?: string): Promise<void> {
+  const name = what !== undefined ? `${what} to ${out}` : out;
+  const kind = specialFileKind(out);
+  // A folder fails the rename with EISDIR, said below; anything else would be replaced by a file.
+  if (kind !== null && kind !== 'a folder') throw new UserError(`cannot write ${name}: it is ${kind}, not a regular file (give a file name)`);
+  const target = writeTarget(out);
+  sweepStaleTemps(dirname(target));
+  try {
+    await writeFileAtomic(target, data);
+  } catch (e) {
+    throw new UserError(`cannot write ${name}: ${errnoText((e as NodeJS.ErrnoException).code, e)}`, 1, { cause: e });
   }
 }

@@ -11,6 +11,7 @@ import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, fmtInt, count } from '../render.js';
 import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson } from '../quality.js';
 import { writeOutput } from '../../util/atomic.js';
+import { checkLimit, inferenceWork } from '../../util/limits.js';
 import { label } from './reconstruct.js';
 
 interface CompressFlags {
@@ -68,12 +69,12 @@ export function registerCompress(program: Command): void {
       const audio = loadWav(input);
       if (audio.conversion) info(io, `converted ${input}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
+      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `compressing ${input} with ${flags.model} would need`, { usage: true, fix: 'cut the audio or use a smaller model' });
 
       const dla = compressSamples(net, scale, audio.samples, { bits: flags.bits, range: flags.range, sampleRate: SAMPLE_RATE });
       const dropped = audio.samples.length - dla.frameCount * dla.frameSize;
       if (dropped > 0) info(io, `dropped a trailing partial frame of ${dropped} samples (frames are ${dla.frameSize} samples)`);
       const bytes = writeDla(dla);
-      await writeOutput(flags.out, bytes);
 
       // What the decoder will make of it, measured now against the input (decompress has no input).
       const decoded = decompressDla(dla);
@@ -83,6 +84,8 @@ export function registerCompress(program: Command): void {
       const refs = references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const kbps = codeKbps(dla.codeSize, dla.bits, dla.sampleRate, dla.frameSize);
       const { wavBytes, ratio } = fileRatio(dla);
+      // Written once everything is measured: a failure above must not have replaced an existing file.
+      await writeOutput(flags.out, bytes);
 
       if (flags.json) {
         io.out.write(JSON.stringify({

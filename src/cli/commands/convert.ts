@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { resolve } from 'node:path';
 import { loadWav, encodeWav16 } from '../../audio/wav.js';
-import { writeOutput } from '../../util/atomic.js';
+import { specialFileKind, writeOutput } from '../../util/atomic.js';
+import { sameFile } from '../../util/paths.js';
 import { UsageError } from '../../errors.js';
 import { makeIo, info, warn } from '../../util/output.js';
 
@@ -19,9 +19,9 @@ export function registerConvert(program: Command): void {
     .option('--json', 'print one JSON object (source format, conversion, warnings, output) instead of text')
     .action(async (input: string, flags: ConvertFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      if (resolve(flags.output) === resolve(input)) {
-        throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
-      }
+      if (sameFile(flags.output, input)) throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
+      const special = specialFileKind(flags.output);
+      if (special !== null && special !== 'a folder') throw new UsageError(`-o ${flags.output} is ${special}, not a regular file: give a file name`);
       const audio = loadWav(input);
       info(io, audio.conversion ? `converted ${input}: ${audio.conversion}` : `${input} already is 16 kHz mono 16-bit: samples copied unchanged`);
       for (const w of audio.warnings) warn(io, w);

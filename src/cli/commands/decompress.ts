@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
 import { loadWav } from '../../audio/wav.js';
 import { readDla, type DlaFile } from '../../audio/dla.js';
 import { snr } from '../../audio/snr.js';
 import { codeKbps, decompressDla, pcmKbps } from '../../model/codec.js';
 import { pcaShapeOfDecoder } from '../../model/pca.js';
 import { UserError } from '../../errors.js';
+import { readInputFile } from '../../util/input-file.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
@@ -18,22 +18,12 @@ interface DecompressFlags {
   json?: boolean;
 }
 
-/** A .dla file is at most this big: 20 M samples of codes at 16 bits would be far less. */
-const MAX_DLA_BYTES = 1024 ** 3;
-
 export function readDlaFile(path: string): DlaFile {
-  let bytes: Uint8Array;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new UserError(`${path} is a folder, not a .dla file: give the file written by \`dlaudio compress\``);
-    if (st.size > MAX_DLA_BYTES) throw new UserError(`${path}: too large for a .dla file (${fmtInt(st.size)} bytes; dlaudio compress writes a few kB per second of audio): is it the file written by dlaudio compress?`);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: no such file (write one with \`dlaudio compress in.wav --model model.json -o ${path}\`)`);
-    throw new UserError(`cannot read ${path}: ${code ?? (e as Error).message}`, 1, { cause: e });
-  }
+  const bytes = readInputFile(path, {
+    kind: '.dla file',
+    hint: 'give the file written by `dlaudio compress`',
+    notFound: `${path}: no such file (write one with \`dlaudio compress in.wav --model model.json -o ${path}\`)`,
+  });
   return readDla(bytes, path);
 }
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadWav } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';
+import { checkLimit, inferenceWork } from '../../util/limits.js';
 import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
@@ -34,13 +35,17 @@ export function registerReconstruct(program: Command): void {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       const wav = flags.wav ?? samplePath();
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
-      if (flags.report !== undefined) await checkReportPath(flags.report);
+      if (flags.report !== undefined) {
+        await checkReportPath(flags.report);
+        checkOutputPath(flags.report, '--report', [wav, flags.model]);
+      }
       checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
       const { net, scale } = loadModel(flags.model);
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
       const audio = loadWav(wav);
       if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
+      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `reconstructing ${wav} with ${flags.model} would need`, { usage: true, fix: 'cut the audio or use a smaller model' });
 
       const r = reconstructAndMeasure(net, scale, audio.samples);
       const dropped = audio.samples.length - r.original.length;

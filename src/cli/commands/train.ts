@@ -84,6 +84,7 @@ export function registerTrain(program: Command): void {
     if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
     // --save over --init is allowed: it continues training the same model file.
     if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
+    if (flags.report !== undefined) checkOutputPath(flags.report, '--report', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
     checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
     const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
     process.exitCode = await runTraining(io, audio, flags, c, setup);
