@@ -8,6 +8,7 @@
  * (exit 2) for an option.
  */
 import { UserError, UsageError } from '../errors.js';
+import { escapeControls } from './terminal.js';
 
 export interface Limit {
   /** What is counted, for the message: "parameters", "layers", … */
@@ -99,17 +100,4 @@ export function quoteValue(v: unknown, max = 40): string {
   else if (typeof v === 'object') s = 'an object';
   else s = typeof v;
   return escapeControls(s);
-}
-
-/**
- * Control characters (ESC, CR, BEL, …) shown as \x1b, \r, …: a file name must not drive the
- * terminal (escape sequences) or hide the start of its line (CR). Newlines and tabs stay.
- */
-export function escapeControls(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    if (c === '\r') return '\\r';
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-  });
 }

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { loadWav, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { Rng, randomSeed } from '../../model/rng.js';
-import { train, type TrainResult } from '../../model/train.js';
+import { meanLossYielding, train, type TrainResult } from '../../model/train.js';
 import { loadModel, saveModel } from '../../model/model-file.js';
-import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, networkMeanLoss, codeSize, hasBias, type Network } from '../../model/network.js';
+import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, codeSize, hasBias, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
@@ -174,6 +174,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   const spin = await progress(io, `Training ${net.sizes.join('→')} on ${count(frames.count, 'frame')}, ${count(flags.epochs, 'epoch')}, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
+  let finalModelLoss: number;
   try {
     result = await train(net, frames.data, frames.count, rng, {
       ...learning,
@@ -187,13 +188,16 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
         spin.update(`epoch ${epoch}/${flags.epochs}  loss ${fmt(loss)}  ${left.toFixed(1)} s left`);
       },
     });
+    // As long as an epoch on a long file and a wide network: yielding, so a second Ctrl-C still quits.
+    const unchanged = flags.epochs === 0 && Number.isFinite(result.initialLoss);
+    finalModelLoss = unchanged ? result.initialLoss : await meanLossYielding(net, frames.data, frames.count);
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const finalModelLoss = networkMeanLoss(net, frames.data, frames.count);
-  if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.losses.length}`);
-  else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.losses.length} of ${flags.epochs} epochs`);
-  else spin.succeed(`trained ${result.losses.length} epochs in ${result.seconds.toFixed(2)} s`);
+  if (result.fallback !== null) warn(io, `${result.fallback}: training with the TypeScript kernels instead (slower)`);
+  if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.epochs}`);
+  else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.epochs} of ${flags.epochs} epochs`);
+  else spin.succeed(`trained ${result.epochs} epochs in ${result.seconds.toFixed(2)} s`);
 
   // Diverged weights make neither a model nor a recording worth keeping (the report still shows them).
   const diverged = result.stopped === 'diverged';
@@ -213,8 +217,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
   if (flags.play && result.stopped === 'done') await playReconstruction(io, net, scale, audio.samples, flags);
 
   if (result.stopped === 'diverged') {
-    const last = result.losses[result.losses.length - 1];
-    throw new UserError(`training diverged at epoch ${result.losses.length} (loss ${fmt(last)}) with --lr ${flags.lr}: try a smaller learning rate, e.g. --lr ${fmt(flags.lr / 10)}`, EXIT.diverged);
+    throw new UserError(`training diverged at epoch ${result.epochs} (loss ${fmt(result.finalLoss)}) with --lr ${flags.lr}: try a smaller learning rate, e.g. --lr ${fmt(flags.lr / 10)}`, EXIT.diverged);
   }
   return result.stopped === 'interrupted' ? EXIT.interrupted : EXIT.ok;
 }
@@ -260,8 +263,12 @@ function toJson(r: Report): Record<string, unknown> {
     parameters: networkParameterCount(r.net),
     compression: FRAME_SIZE / codeSize(r.net),
     losses,
-    firstLoss: losses.length ? losses[0] : null,
-    finalLoss: losses.length ? losses[losses.length - 1] : null,
+    // Past 100 000 epochs `losses` holds bucket means; the buckets' min/mean/max and the exact ends are here.
+    lossesBucketed: r.result.bucketed !== null,
+    ...(r.result.bucketed !== null ? { lossBuckets: r.result.bucketed } : {}),
+    epochsRun: r.result.epochs,
+    firstLoss: r.result.epochs > 0 ? r.result.firstLoss : null,
+    finalLoss: r.result.epochs > 0 ? r.result.finalLoss : null,
     modelLoss: r.finalModelLoss,
     ...r.quality.json,
     stopped: r.result.stopped,
@@ -304,10 +311,10 @@ function renderReport(io: Io, r: Report): string {
   lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${r.frames.count < r.frames.available ? `, first ${r.frames.count} of ${r.frames.available}` : ''}`);
   lines.push(`network:     ${describeNetwork(r.net)}`);
   lines.push(`parameters:  ${networkParameterCount(r.net)} = ${parameterSummary(r.net)}, compression ×${fmt(FRAME_SIZE / codeSize(r.net))}`);
-  lines.push(`training:    ${losses.length} epoch${losses.length === 1 ? '' : 's'}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
+  lines.push(`training:    ${r.result.epochs} epoch${r.result.epochs === 1 ? '' : 's'}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
   if (losses.length > 0) {
-    lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
-    lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
+    lines.push(`first loss:  ${fmt(r.result.firstLoss)}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
+    lines.push(`final loss:  ${fmt(r.result.finalLoss)}`);
   }
   lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
   lines.push(...r.quality.lines);
