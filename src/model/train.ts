@@ -41,6 +41,8 @@ export interface TrainOptions {
    * 'backprop-ts': always its TypeScript version, the readable reference.
    */
   engine?: 'auto' | 'backprop' | 'backprop-ts';
+  /** Frame-steps × parameters per kernel call (default SLICE_WORK); tests make it small. */
+  sliceWork?: number;
 }
 
 /** The course's kernels ('wasm', 'js'), the general back-propagation in WebAssembly or TypeScript. */
@@ -161,7 +163,8 @@ export async function train(model: Network | AutoEncoder, frames: Float64Array, 
   const batch = opts.batch ?? 1;
   // Frames per kernel call: the whole epoch when it is small, else whole batches of about SLICE_WORK.
   const params = Math.max(1, networkParameterCount(net));
-  const perCall = count * params <= SLICE_WORK ? count : Math.max(batch, Math.floor(SLICE_WORK / params / batch) * batch);
+  const sliceWork = opts.sliceWork ?? SLICE_WORK;
+  const perCall = count * params <= sliceWork ? count : Math.max(batch, Math.floor(sliceWork / params / batch) * batch);
   const inOrder = perCall < count && order === null ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const slicer = new Slicer();
   let stopped: StopReason = 'done';

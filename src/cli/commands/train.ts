@@ -188,16 +188,14 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
         spin.update(`epoch ${epoch}/${flags.epochs}  loss ${fmt(loss)}  ${left.toFixed(1)} s left`);
       },
     });
-    // As long as an epoch on a long file and a wide network: yielding, so a second Ctrl-C still quits.
-    const unchanged = flags.epochs === 0 && Number.isFinite(result.initialLoss);
-    finalModelLoss = unchanged ? result.initialLoss : await meanLossYielding(net, frames.data, frames.count);
+    if (result.fallback !== null) warn(io, `${result.fallback}: training with the TypeScript kernels instead (slower)`);
+    if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.epochs}`);
+    else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.epochs} of ${flags.epochs} epochs`);
+    else spin.succeed(`trained ${result.epochs} epochs in ${result.seconds.toFixed(2)} s`);
+    finalModelLoss = await modelLossAfter(io, result, net, frames, flags.epochs);
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (result.fallback !== null) warn(io, `${result.fallback}: training with the TypeScript kernels instead (slower)`);
-  if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.epochs}`);
-  else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.epochs} of ${flags.epochs} epochs`);
-  else spin.succeed(`trained ${result.epochs} epochs in ${result.seconds.toFixed(2)} s`);
 
   // Diverged weights make neither a model nor a recording worth keeping (the report still shows them).
   const diverged = result.stopped === 'diverged';
@@ -220,6 +218,23 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: TrainFlags, cmd: C
     throw new UserError(`training diverged at epoch ${result.epochs} (loss ${fmt(result.finalLoss)}) with --lr ${flags.lr}: try a smaller learning rate, e.g. --lr ${fmt(flags.lr / 10)}`, EXIT.diverged);
   }
   return result.stopped === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+}
+
+/**
+ * Above this many frame × parameter products the model-loss pass takes seconds (minutes for
+ * 160,4096,4096,160 on a minute of audio): after Ctrl-C it is skipped, the user asked to stop.
+ */
+const LONG_PASS = 1e9;
+
+/** The trained weights' mean loss on every frame: measured, or NaN when interrupted before a long pass. */
+async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames: Frames, epochs: number): Promise<number> {
+  if (epochs === 0 && Number.isFinite(result.initialLoss)) return result.initialLoss; // the weights did not move
+  if (result.stopped === 'interrupted' && frames.count * networkParameterCount(net) > LONG_PASS) {
+    info(io, 'model loss not measured: interrupted, and a pass over every frame would take a while (`dlaudio reconstruct --model` measures it)');
+    return NaN;
+  }
+  // Yielding, so a second Ctrl-C still quits at once.
+  return meanLossYielding(net, frames.data, frames.count);
 }
 
 interface Report {
@@ -316,7 +331,7 @@ function renderReport(io: Io, r: Report): string {
     lines.push(`first loss:  ${fmt(r.result.firstLoss)}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(r.result.finalLoss)}`);
   }
-  lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
+  lines.push(`model loss:  ${r.result.stopped === 'interrupted' && Number.isNaN(r.finalModelLoss) ? 'not measured (interrupted)' : fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
   lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
   if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s (${KERNEL_NAMES[r.result.kernel]})`);
