@@ -34,20 +34,31 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 let exitHookInstalled = false;
+/** The signals whose listener is ours during the current writes. */
+const handled = new Set<NodeJS.Signals>();
 
 function track(tmp: string): void {
   if (!exitHookInstalled) {
     process.on('exit', removeLive);
     exitHookInstalled = true;
   }
-  // Only while a write is under way: at other times Ctrl-C keeps its meaning (e.g. train's "stop and show").
-  if (live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  // Only while a write is under way, and only for a signal nobody else handles: a command's own
+  // handler (the phone cleanup of record) keeps its say, and ends through process.exit → removeLive.
+  if (live.size === 0) {
+    for (const s of SIGNALS) {
+      if (process.listenerCount(s) > 0) continue;
+      process.on(s, onSignal);
+      handled.add(s);
+    }
+  }
   live.add(tmp);
 }
 
 function untrack(tmp: string): void {
   live.delete(tmp);
-  if (live.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+  if (live.size > 0) return;
+  for (const s of handled) process.off(s, onSignal);
+  handled.clear();
 }
 
 function processIsGone(pid: number): boolean {
