@@ -276,3 +276,21 @@ describe('names cannot drive the terminal', () => {
     expect(c.stdout).toContain('in\\x1b[2J\\r.wav');
   });
 });
+
+describe('-o - writes to stdout', () => {
+  it('convert and decompress: the bytes of the file on stdout, the summary on stderr; --json is refused with it', async () => {
+    const file = join(dir, 'conv.wav');
+    const f = await runBin(['convert', SAMPLE, '-o', file]);
+    expect(f.code, f.stderr).toBe(0);
+    const bytes = await new Promise<Buffer>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'convert', SAMPLE, '-o', '-'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => chunks.push(d));
+      child.on('close', () => resolve(Buffer.concat(chunks)));
+    });
+    expect(bytes.equals(readFileSync(file))).toBe(true);
+    const j = await runBin(['decompress', join(dir, 'x.dla'), '-o', '-', '--json']);
+    expect(j.code).toBe(2);
+    oneLine(j.stderr, /-o - writes the output to stdout, where --json prints too/);
+  });
+});

@@ -8,7 +8,7 @@ import { promises as fsp, writeFileSync, renameSync, rmSync, readdirSync, lstatS
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
-import { UserError } from '../errors.js';
+import { UserError, UsageError } from '../errors.js';
 import { errnoText } from './input-file.js';
 
 const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
@@ -149,12 +149,43 @@ export function writeTarget(out: string): string {
   return out;
 }
 
+/** `-o -`: the output goes to stdout. */
+export const STDOUT = '-';
+
 /**
- * writeFileAtomic for a command's output: refuses to replace a device, a pipe or a folder (a rename
+ * True when `out` is `-` and stdout can take the output: a pipe or a file, not a terminal, and
+ * not wanted by --json. The command then prints its summary on stderr.
+ */
+export function outputToStdout(out: string, option: string, json?: boolean): boolean {
+  if (out !== STDOUT) return false;
+  if (json === true) throw new UsageError(`${option} - writes the output to stdout, where --json prints too: give a file name, or drop --json`);
+  if (process.stdout.isTTY) throw new UsageError(`${option} - writes binary data to stdout, which is a terminal: pipe it (e.g. \`| play -t wav -\`) or give a file name`);
+  return true;
+}
+
+async function writeStdout(data: string | Uint8Array): Promise<void> {
+  // A reader that stops early (`| head`, `| soxi -`) closes the pipe: EPIPE, said in one line, not thrown as an event.
+  const onError = (): void => {};
+  process.stdout.on('error', onError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      process.stdout.write(data, (e) => (e ? reject(e) : resolve()));
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'EPIPE' ? 'stdout was closed before the whole output was written (the program reading it stopped early)' : `cannot write to stdout: ${errnoText(code, e)}`, 1, { cause: e });
+  } finally {
+    process.stdout.off('error', onError);
+  }
+}
+
+/**
+ * writeFileAtomic for a command's output (`-` is stdout): refuses to replace a device, a pipe or a folder (a rename
  * would put a regular file in its place), and when the disk says no, one line saying why.
  * `what` names the output in messages ("the model", "the report").
  */
 export async function writeOutput(out: string, data: string | Uint8Array, what?: string): Promise<void> {
+  if (out === STDOUT) return writeStdout(data);
   const name = what !== undefined ? `${what} to ${out}` : out;
   const kind = specialFileKind(out);
   // A folder fails the rename with EISDIR, said below; anything else would be replaced by a file.

@@ -10,7 +10,7 @@ import { codeKbps, compressSamples, decompressDla, pcmKbps } from '../../model/c
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, fmtInt, count } from '../render.js';
 import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson } from '../quality.js';
-import { writeOutput } from '../../util/atomic.js';
+import { outputToStdout, writeOutput } from '../../util/atomic.js';
 import { checkLimit, inferenceWork } from '../../util/limits.js';
 import { label } from './reconstruct.js';
 
@@ -58,13 +58,14 @@ export function registerCompress(program: Command): void {
     .description('encode a WAV file with a trained model: each frame\'s code Z, quantised, plus the decoder, in one .dla file')
     .argument('<in.wav>', 'the audio to compress (any WAV; converted to 16 kHz mono)')
     .requiredOption('--model <model.json>', 'the trained model (written by `dlaudio train --save`)')
-    .requiredOption('-o, --out <out.dla>', 'where to write the compressed file')
+    .requiredOption('-o, --out <out.dla>', 'where to write the compressed file (-: to stdout, for a pipe)')
     .addOption(new Option('--bits <n>', 'bits per code: 4, 8 or 16').default(8 as CodeBits).argParser(bitsValue))
     .addOption(new Option('--range <mode>', 'quantisation range: each code unit\'s own maximum (unit) or one maximum for all (file)').choices(['unit', 'file']).default('unit'))
     .option('--json', 'print one JSON object instead of the summary')
     .action(async (input: string, flags: CompressFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      checkOutputPath(flags.out, '--out', [input, flags.model]);
+      const toStdout = outputToStdout(flags.out, '-o', flags.json);
+      if (!toStdout) checkOutputPath(flags.out, '--out', [input, flags.model]);
       const { net, scale } = loadModel(flags.model);
       const audio = loadWav(input);
       if (audio.conversion) info(io, `converted ${input}: ${audio.conversion}`);
@@ -115,13 +116,13 @@ export function registerCompress(program: Command): void {
       const lines = [
         `${label('input:')}${input}, ${count(dla.frameCount, 'frame')} (${secs.toFixed(2)} s)`,
         `${label('model:')}${flags.model} (${describeNetwork(net)})`,
-        `${label('output:')}${flags.out}, ${fileSizeText(dla)}`,
+        `${label('output:')}${toStdout ? 'stdout' : flags.out}, ${fileSizeText(dla)}`,
         `${label('bitrate:')}${bitrateText(dla)}`,
         `${label('file:')}${fileRatioText(ratio, wavBytes)}${ratio >= 1 ? '; the decoder\'s weights travel in the file' : ''}`,
         `${label('SNR:')}${fmtDb(s.snr)}   segmental ${fmtDb(s.segmental)}   (codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; unquantised: ${fmtDb(unquantised.summary.snr.snr)})`,
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
         ...referenceLines(refs, label),
       ];
-      io.out.write(lines.join('\n') + '\n');
+      (toStdout ? io.err : io.out).write(lines.join('\n') + '\n');
     });
 }

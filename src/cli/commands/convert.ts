@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadWav, encodeWav16 } from '../../audio/wav.js';
-import { specialFileKind, writeOutput } from '../../util/atomic.js';
+import { outputToStdout, specialFileKind, writeOutput } from '../../util/atomic.js';
 import { sameFile } from '../../util/paths.js';
 import { UsageError } from '../../errors.js';
 import { makeIo, info, warn } from '../../util/output.js';
@@ -15,13 +15,15 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .description('write a WAV file as training sees it: 16 kHz mono 16-bit (to listen to it, or compare with other tools)')
     .argument('<in.wav>', 'any WAV file: PCM 8/16/24/32-bit, float, µ-law, A-law or IMA ADPCM, any rate and channel count')
-    .requiredOption('-o, --output <out.wav>', 'where to write the 16 kHz mono 16-bit WAV')
+    .requiredOption('-o, --output <out.wav>', 'where to write the 16 kHz mono 16-bit WAV (-: to stdout, for a pipe)')
     .option('--json', 'print one JSON object (source format, conversion, warnings, output) instead of text')
     .action(async (input: string, flags: ConvertFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      if (sameFile(flags.output, input)) throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
+      const toStdout = outputToStdout(flags.output, '-o', flags.json);
+      const summary = toStdout ? io.err : io.out;
+      if (!toStdout && sameFile(flags.output, input)) throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
       const special = specialFileKind(flags.output);
-      if (special !== null && special !== 'a folder') throw new UsageError(`-o ${flags.output} is ${special}, not a regular file: give a file name`);
+      if (!toStdout && special !== null && special !== 'a folder') throw new UsageError(`-o ${flags.output} is ${special}, not a regular file: give a file name`);
       const audio = loadWav(input);
       info(io, audio.conversion ? `converted ${input}: ${audio.conversion}` : `${input} already is 16 kHz mono 16-bit: samples copied unchanged`);
       for (const w of audio.warnings) warn(io, w);
@@ -43,7 +45,7 @@ export function registerConvert(program: Command): void {
           seconds,
         }) + '\n');
       } else {
-        io.out.write(`${flags.output}: ${seconds.toFixed(2)} s, ${audio.samples.length} samples, 16000 Hz mono 16-bit\n`);
+        summary.write(`${toStdout ? 'stdout' : flags.output}: ${seconds.toFixed(2)} s, ${audio.samples.length} samples, 16000 Hz mono 16-bit\n`);
       }
     });
 }

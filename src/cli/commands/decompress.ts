@@ -6,6 +6,7 @@ import { codeKbps, decompressDla, pcmKbps } from '../../model/codec.js';
 import { pcaShapeOfDecoder } from '../../model/pca.js';
 import { UserError } from '../../errors.js';
 import { readInputFile } from '../../util/input-file.js';
+import { outputToStdout } from '../../util/atomic.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
@@ -37,12 +38,13 @@ export function registerDecompress(program: Command): void {
     .command('decompress')
     .description('decode a .dla file (written by `dlaudio compress`) back to a 16 kHz mono WAV; it needs no model: the decoder is in the file')
     .argument('<in.dla>', 'the compressed file')
-    .requiredOption('-o, --out <out.wav>', 'where to write the decoded audio (16 kHz mono 16-bit WAV)')
+    .requiredOption('-o, --out <out.wav>', 'where to write the decoded audio (16 kHz mono 16-bit WAV; -: to stdout, for a pipe)')
     .option('--ref <original.wav>', 'the original audio: print the SNR of the decoded audio against it (a .dla does not keep the original)')
     .option('--json', 'print one JSON object instead of the summary')
     .action(async (input: string, flags: DecompressFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      checkOutputPath(flags.out, '--out', [input, ...(flags.ref !== undefined ? [flags.ref] : [])]);
+      const toStdout = outputToStdout(flags.out, '-o', flags.json);
+      if (!toStdout) checkOutputPath(flags.out, '--out', [input, ...(flags.ref !== undefined ? [flags.ref] : [])]);
       const dla = readDlaFile(input);
       const decoded = decompressDla(dla);
 
@@ -93,7 +95,7 @@ export function registerDecompress(program: Command): void {
       const lines = [
         `${label('input:')}${input}, ${fileSizeText(dla)}`,
         `${label('codes:')}${count(dla.frameCount, 'frame')} (${secs.toFixed(2)} s) of ${dla.codeSize} codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; decoder ${decoderText(dla)}`,
-        `${label('output:')}${flags.out} (${fmt(dla.sampleRate / 1000)} kHz mono 16-bit)`,
+        `${label('output:')}${toStdout ? 'stdout' : flags.out} (${fmt(dla.sampleRate / 1000)} kHz mono 16-bit)`,
         `${label('bitrate:')}${bitrateText(dla)}`,
         `${label('file:')}${fileRatioText(ratio, wavBytes)}`,
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
@@ -104,6 +106,6 @@ export function registerDecompress(program: Command): void {
       } else {
         lines.push(`${label('SNR:')}add --ref original.wav to compare with the original (a .dla does not keep it)`);
       }
-      io.out.write(lines.join('\n') + '\n');
+      (toStdout ? io.err : io.out).write(lines.join('\n') + '\n');
     });
 }
