@@ -70,7 +70,7 @@ export function registerCompress(program: Command): void {
       const audio = loadWav(input);
       if (audio.conversion) info(io, `converted ${input}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
-      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `compressing ${input} with ${flags.model} would need`, { usage: true, fix: 'cut the audio or use a smaller model' });
+      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `compressing ${input} with ${flags.model} would need`, { fix: 'cut the audio or use a smaller model' });
 
       const dla = compressSamples(net, scale, audio.samples, { bits: flags.bits, range: flags.range, sampleRate: SAMPLE_RATE });
       const dropped = audio.samples.length - dla.frameCount * dla.frameSize;

@@ -45,7 +45,7 @@ export function registerReconstruct(program: Command): void {
       const audio = loadWav(wav);
       if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
-      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `reconstructing ${wav} with ${flags.model} would need`, { usage: true, fix: 'cut the audio or use a smaller model' });
+      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `reconstructing ${wav} with ${flags.model} would need`, { fix: 'cut the audio or use a smaller model' });
 
       const r = reconstructAndMeasure(net, scale, audio.samples);
       const dropped = audio.samples.length - r.original.length;
