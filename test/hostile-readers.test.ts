@@ -129,6 +129,12 @@ describe('model files that lie about their size', () => {
     refuses(() => loadModel(q), /"sizes" is \[a list of 1\] but the layers give \[160,160\]/);
   });
 
+  it('more values than any model within the limit: refused before JSON.parse makes arrays of them', () => {
+    process.env.DLAUDIO_MAX_PARAMETERS = '1000';
+    const p = file('values.json', JSON.stringify({ ...head, version: 1, hidden: 2, W: [Array<number>(200_000).fill(0)] }));
+    bounded(20, () => refuses(() => loadModel(p), /values\.json holds 200 0\d\d values, more than a model within dlaudio's limit of 1 000 parameters has/));
+  });
+
   it('a 50 MB format string comes back as a short prefix', () => {
     const p = file('long.json', JSON.stringify({ format: 'x'.repeat(50e6), version: 1 }));
     refuses(() => loadModel(p), /"format" is "x{40}"… \(50 000 000 characters\), expected/);

@@ -17,7 +17,7 @@
 import { UserError } from '../errors.js';
 import { writeOutput } from '../util/atomic.js';
 import { readInputFile } from '../util/input-file.js';
-import { checkLimit, checkNetworkSize, quoteValue } from '../util/limits.js';
+import { checkLimit, checkNetworkSize, groupDigits, limitOf, quoteValue, raiseHint } from '../util/limits.js';
 import { createAutoEncoder } from './autoencoder.js';
 import { asAutoEncoder, createNetwork, fromAutoEncoder, type Network } from './network.js';
 
@@ -70,11 +70,18 @@ export function scaleOverflows(scale: number): boolean {
 
 export function loadModel(path: string): SavedModel {
   const bad = (why: string): UserError => new UserError(`${path} is not a valid dlaudio model: ${why} (give a .json written by \`dlaudio train --save\`)`);
-  const text = new TextDecoder().decode(readInputFile(path, {
+  const bytes = readInputFile(path, {
     kind: 'model file',
     hint: 'give the .json written by `dlaudio train --save`',
     notFound: `model file not found: ${path} (write one with \`dlaudio train --save ${path}\`)`,
-  }));
+  });
+  // Before JSON.parse: 500 MB of "0," would become 2 GB of arrays. A model has about one comma per weight.
+  let commas = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x2c) commas++;
+  if (commas > limitOf('parameters') + 100_000) {
+    throw new UserError(`${path} holds ${groupDigits(commas)} values, more than a model within dlaudio's limit of ${groupDigits(limitOf('parameters'))} parameters has (is it a model written by dlaudio train --save?); ${raiseHint('parameters')}`);
+  }
+  const text = new TextDecoder().decode(bytes);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
