@@ -166,10 +166,10 @@ export async function train(model: Network | AutoEncoder, frames: Float64Array, 
   const sliceWork = opts.sliceWork ?? SLICE_WORK;
   const perCall = count * params <= sliceWork ? count : Math.max(batch, Math.floor(sliceWork / params / batch) * batch);
   const inOrder = perCall < count && order === null ? Uint32Array.from({ length: count }, (_, i) => i) : null;
-  const slicer = new Slicer();
   let stopped: StopReason = 'done';
   // Measured before the first step: a too-large lr can blow up within epoch 1 already.
   const initialLoss = opts.initialLoss ?? await meanLossYielding(net, frames, count, opts.shouldStop);
+  const slicer = new Slicer(); // training time starts here, as stepsPerSecond counts only steps
   if (Number.isNaN(initialLoss) && opts.shouldStop?.()) stopped = 'interrupted';
   for (let e = 0; e < opts.epochs && stopped === 'done'; e++) {
     if (order !== null) rng.shuffle(order);
