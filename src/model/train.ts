@@ -93,12 +93,17 @@ class Slicer {
   private sliceStart = performance.now();
   /** milliseconds spent working (not yielding) */
   busy = 0;
-  async maybeYield(): Promise<boolean> {
-    const now = performance.now();
-    if (now - this.sliceStart <= 50) return false;
-    this.busy += now - this.sliceStart;
+  due(): boolean {
+    return performance.now() - this.sliceStart > 50;
+  }
+  async pause(): Promise<void> {
+    this.busy += performance.now() - this.sliceStart;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.sliceStart = performance.now();
+  }
+  async maybeYield(): Promise<boolean> {
+    if (!this.due()) return false;
+    await this.pause();
     return true;
   }
   end(): void {
@@ -192,8 +197,10 @@ export async function train(model: Network | AutoEncoder, frames: Float64Array, 
       stopped = 'diverged';
       break;
     }
-    if (e + 1 < opts.epochs && await slicer.maybeYield()) {
+    if (e + 1 < opts.epochs && slicer.due()) {
+      // Progress before the pause: a sweep estimates the pace from it, not counting the pause.
       opts.onProgress?.(e + 1, loss);
+      await slicer.pause();
       if (opts.shouldStop?.()) stopped = 'interrupted';
     }
   }
