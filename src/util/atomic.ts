@@ -105,6 +105,58 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   }
 }
 
+/**
+ * writeOutput for an output made piece by piece (a long conversion is never whole in memory):
+ * `fill` writes to a temp file beside `out` (at the end, or at a position), renamed when it returns.
+ * The same checks and clean-up as writeOutput (devices refused, temp file removed on a signal);
+ * `-` gathers the pieces and writes them to stdout at the end (a header is patched at position 0).
+ */
+export async function writeOutputStream<T>(out: string, fill: (write: (bytes: Uint8Array, position?: number) => Promise<void>) => Promise<T>): Promise<T> {
+  if (out === STDOUT) {
+    const pieces: Array<{ bytes: Uint8Array; at: number }> = [];
+    let end = 0;
+    const result = await fill(async (bytes, position) => {
+      pieces.push({ bytes: bytes.slice(), at: position ?? end });
+      if (position === undefined) end += bytes.length;
+    });
+    const whole = new Uint8Array(pieces.reduce((n, p) => Math.max(n, p.at + p.bytes.length), 0));
+    for (const p of pieces) whole.set(p.bytes, p.at);
+    await writeStdout(whole);
+    return result;
+  }
+  const kind = specialFileKind(out);
+  if (kind !== null && kind !== 'a folder') throw new UserError(`cannot write ${out}: it is ${kind}, not a regular file (give a file name)`);
+  const target = writeTarget(out);
+  sweepStaleTemps(dirname(target));
+  const tmp = tempPathFor(target);
+  let handle: fsp.FileHandle | undefined;
+  // Ctrl-C, SIGTERM, SIGHUP during a long conversion: no temp file left behind.
+  track(tmp);
+  try {
+    handle = await fsp.open(tmp, 'w');
+    const h = handle;
+    let end = 0;
+    const result = await fill(async (bytes, position) => {
+      await h.write(bytes, 0, bytes.length, position ?? end);
+      if (position === undefined) end += bytes.length;
+    });
+    await h.close();
+    handle = undefined;
+    await fsp.rename(tmp, target);
+    return result;
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true });
+    throw (e as NodeJS.ErrnoException).code !== undefined ? outputError(out, e) : e;
+  } finally {
+    untrack(tmp);
+  }
+}
+
+function outputError(out: string, e: unknown): UserError {
+  return new UserError(`cannot write ${out}: ${errnoText((e as NodeJS.ErrnoException).code, e)}`, 1, { cause: e });
+}
+
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
   const tmp = tempPathFor(target);
   track(tmp);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { dlaSizes, writeDla, type CodeBits, type CodeRange, type DlaFile } from '../../audio/dla.js';
 import { snr } from '../../audio/snr.js';
@@ -67,7 +67,7 @@ export function registerCompress(program: Command): void {
       const toStdout = outputToStdout(flags.out, '-o', flags.json);
       if (!toStdout) checkOutputPath(flags.out, '--out', [input, flags.model]);
       const { net, scale } = loadModel(flags.model);
-      const audio = loadWav(input);
+      const audio = await loadAudio(input);
       if (audio.conversion) info(io, `converted ${input}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
       checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `compressing ${input} with ${flags.model} would need`, { fix: 'cut the audio or use a smaller model' });
@@ -82,7 +82,7 @@ export function registerCompress(program: Command): void {
       const unquantised = reconstructAndMeasure(net, scale, audio.samples);
       const original = unquantised.original;
       const s = snr(original, decoded.samples);
-      const refs = references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const refs = await references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const kbps = codeKbps(dla.codeSize, dla.bits, dla.sampleRate, dla.frameSize);
       const { wavBytes, ratio } = fileRatio(dla);
       // Written once everything is measured: a failure above must not have replaced an existing file.
