@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runBin } from './helpers/run.js';
 import { fmt } from '../src/cli/render.js';
-import { configText, type ConfigValue } from '../src/cli/report-html.js';
+import { configText, type ConfigValue } from '../src/cli/report/html.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // Chromium's own background connections are refused on the test machines: switch them all off.

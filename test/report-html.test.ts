@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderHtmlReport, escapeHtml, niceTicks, configText, type ReportData } from '../src/cli/report-html.js';
-import { checkReportPath } from '../src/cli/report-data.js';
+import { renderHtmlReport, escapeHtml, niceTicks, configText, type ReportData } from '../src/cli/report/html.js';
+import { checkReportPath } from '../src/cli/report/data.js';
 import { runBin } from './helpers/run.js';
 
 function data(over: Partial<ReportData> = {}): ReportData {

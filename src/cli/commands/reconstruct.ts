@@ -7,8 +7,8 @@ import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { samplePath } from './train.js';
-import { writeHtmlReport } from '../report-html.js';
-import { buildReportData, checkReportPath } from '../report-data.js';
+import { writeHtmlReport } from '../report/html.js';
+import { buildReportData, checkReportPath } from '../report/data.js';
 import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 
 interface ReconstructFlags {

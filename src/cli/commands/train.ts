@@ -18,8 +18,8 @@ import { renderLossChart, fmt, fmtInt, count } from '../render.js';
 import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
-import { writeHtmlReport, type ConfigValue } from '../report-html.js';
-import { buildReportData, checkReportPath } from '../report-data.js';
+import { writeHtmlReport, type ConfigValue } from '../report/html.js';
+import { buildReportData, checkReportPath } from '../report/data.js';
 import { checkDistinctOutputs, checkOutputPath, fmtLoss, trainQuality } from '../quality.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));

@@ -4,13 +4,13 @@
  */
 import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { reconstructSamples } from '../model/reconstruct.js';
-import { snr, type Snr } from '../audio/snr.js';
-import { codeSize, type Network } from '../model/network.js';
-import type { PcaReference } from '../model/pca.js';
-import { codeKbps } from '../model/codec.js';
-import { UserError, UsageError } from '../errors.js';
-import type { ConfigValue, ReportData } from './report-html.js';
+import { reconstructSamples } from '../../model/reconstruct.js';
+import { snr, type Snr } from '../../audio/snr.js';
+import { codeSize, type Network } from '../../model/network.js';
+import type { PcaReference } from '../../model/pca.js';
+import { codeKbps } from '../../model/codec.js';
+import { UserError, UsageError } from '../../errors.js';
+import type { ConfigValue, ReportData } from './html.js';
 
 export interface ReportInput {
   title: string;

@@ -3,11 +3,11 @@
  * Everything is inline (SVG, CSS, audio as data: URIs) and a Content-Security-Policy forbids any fetch,
  * so the page opens offline, from an e-mail attachment or a USB stick, and never phones home.
  */
-import { encodeWav16 } from '../audio/wav.js';
-import { writeFileAtomic } from '../util/atomic.js';
-import { UserError } from '../errors.js';
-import { SEG_MAX_DB, SEG_MIN_DB } from '../audio/snr.js';
-import { fmt, fmtInt } from './render.js';
+import { encodeWav16 } from '../../audio/wav.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { UserError } from '../../errors.js';
+import { SEG_MAX_DB, SEG_MIN_DB } from '../../audio/snr.js';
+import { fmt, fmtInt } from '../render.js';
 
 export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
 
