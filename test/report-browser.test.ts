@@ -40,6 +40,7 @@ interface TrainJson {
   modelLoss: number;
   config: Record<string, ConfigValue> & { frames: number; sampleRate: number; frameSize: number; hidden: number };
   pca: { loss: number };
+  subspace: { share: number };
   reconstruction: { snrDb: number; segmentalSnrDb: number; clipped: number; frames: number };
 }
 
@@ -51,6 +52,7 @@ interface ReconstructJson {
   segmentalSnrDb: number;
   clipped: number;
   pca: { loss: number };
+  subspace: { share: number };
 }
 
 interface Opened {
@@ -71,7 +73,7 @@ async function numbers(page: Page): Promise<Map<string, { value: number; text: s
 
 /** Both players' durations once their metadata is parsed (or the player's own error). */
 async function durations(page: Page): Promise<number[]> {
-  return page.$$eval('audio', (els) =>
+  return page.$$eval('.listen audio', (els) =>
     Promise.all(
       (els as unknown as AudioLike[]).map((a) =>
         a.readyState >= 1 ? a.duration : new Promise<number>((res, rej) => {
@@ -146,7 +148,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     const expected = (c.frames * c.frameSize) / c.sampleRate;
     expect(expected).toBe(5);
     expect(await durations(train.page)).toEqual([expected, expected]);
-    expect(await train.page.$$eval('audio', (els) => els.map((a) => a.id))).toEqual(['audio-original', 'audio-reconstruction']);
+    expect(await train.page.$$eval('.listen audio', (els) => els.map((a) => a.id))).toEqual(['audio-original', 'audio-reconstruction']);
     expect(await durations(recon.page)).toEqual([(reconJson.frames * 160) / reconJson.sampleRate, (reconJson.frames * 160) / reconJson.sampleRate]);
   });
 
@@ -172,6 +174,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
       finalLoss: j.finalLoss,
       modelLoss: j.modelLoss,
       pcaLoss: j.pca.loss,
+      subspace: j.subspace.share,
       snrDb: j.reconstruction.snrDb,
       segmentalSnrDb: j.reconstruction.segmentalSnrDb,
       kbps,
@@ -184,9 +187,13 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     expect(shown.get('snrDb')!.text).toBe(`${j.reconstruction.snrDb.toFixed(2)} dB`);
     expect(shown.get('seed')!.text).toBe('1');
 
-    const config = await train.page.$$eval('#config [data-key]', (els) => els.map((el) => [el.getAttribute('data-key')!, el.querySelector('dd')!.textContent!] as const));
+    const config = await train.page.$$eval('#config [data-key]', (els) => els.map((el) => [el.getAttribute('data-key')!, el.querySelector('dt')!.textContent!, el.querySelector('dd')!.textContent!] as const));
     expect(config.map(([k]) => k)).toEqual(Object.keys(j.config));
-    for (const [k, v] of config) expect(v, k).toBe(configText(j.config[k]!));
+    const byKey = new Map(config.map(([k, label, value]) => [k, { label, value }]));
+    expect(byKey.get('frames')).toEqual({ label: 'frames trained', value: String(j.config.frames) });
+    expect(byKey.get('droppedSamples')!.label).toBe('samples dropped at the end');
+    expect(byKey.get('optimizer')!.value).toBe('plain SGD');
+    expect(byKey.get('lr')).toEqual({ label: 'learning rate', value: configText(j.config.lr!) });
   });
 
   it('reconstruct: the same numbers as reconstruct --json', async () => {
@@ -195,6 +202,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     expect(Object.fromEntries([...shown].map(([k, v]) => [k, v.value]))).toEqual({
       modelLoss: j.loss,
       pcaLoss: j.pca.loss,
+      subspace: j.subspace.share,
       snrDb: j.snrDb,
       segmentalSnrDb: j.segmentalSnrDb,
       kbps: 8,

@@ -13,7 +13,8 @@
  * at most r/k. The SVDs are ml-matrix's.
  */
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import type { Pca } from './pca.js';
+import type { PcaReference } from './pca.js';
+import { decoderLayers, type Network } from './network.js';
 
 export interface SubspaceFit {
   /** k: the best subspace's dimension. */
@@ -63,7 +64,15 @@ export function subspaceFit(columns: ArrayLike<number>, n: number, k: number, ba
   return { k: bestK, cosines, anglesDeg: cosines.map((c) => (Math.acos(c) * 180) / Math.PI), share, rank };
 }
 
-/** The fit of a one-layer decoder's columns (out × in weights) against PCA's top-k. */
-export function decoderSubspaceFit(decoderW: ArrayLike<number>, outSize: number, inSize: number, pca: Pca, k: number): SubspaceFit {
-  return subspaceFit(decoderW, outSize, inSize, pca.vectors, k);
+/**
+ * The network's figure, when its decoder is one linear layer (the course's V): its columns against
+ * PCA's top-k on the same frames. null for a deeper decoder, whose outputs fill no k-dimensional space.
+ */
+export function codeSubspace(net: Network, ref: Pick<PcaReference, 'k' | 'isBound' | 'pca'>): SubspaceFit | null {
+  const dec = decoderLayers(net);
+  if (!ref.isBound || dec.length !== 1) return null;
+  const last = dec[0]!;
+  // Diverged weights have no span to measure (and an SVD of NaN need not end).
+  if (!last.W.every(Number.isFinite)) return null;
+  return subspaceFit(last.W, last.outSize, last.inSize, ref.pca.vectors, ref.k);
 }

@@ -9,7 +9,8 @@ import { fmt, count } from '../render.js';
 import { samplePath } from './train.js';
 import { writeHtmlReport } from '../report/html.js';
 import { buildReportData, checkReportPath } from '../report/data.js';
-import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
+import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, subspaceJson, subspaceLine, writeWav } from '../quality.js';
+import { codeSubspace } from '../../model/subspace.js';
 
 interface ReconstructFlags {
   model: string;
@@ -48,6 +49,7 @@ export function registerReconstruct(program: Command): void {
       if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
       const refs = references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const s = r.summary;
+      const fit = codeSubspace(net, refs.pca.ref);
       if (flags.report !== undefined) {
         await writeHtmlReport(flags.report, buildReportData({
           title: `dlaudio reconstruct: ${net.sizes.join(' → ')}`,
@@ -79,6 +81,7 @@ export function registerReconstruct(program: Command): void {
           clipped: s.clipped,
           loss: s.loss,
           ...referencesJson(refs, s.loss),
+          subspace: fit && subspaceJson(fit),
         }) + '\n');
         return;
       }
@@ -90,6 +93,7 @@ export function registerReconstruct(program: Command): void {
         `${label('SNR:')}${fmtDb(s.snr.snr)}   segmental ${fmtDb(s.snr.segmental)}`,
         `${label('clipped:')}${clippedText(s.clipped, r.samples.length)}`,
         `${label('loss:')}${fmt(s.loss)}   (mean Σ(Y−X)² per frame; ${pcaLossLine(refs.pca.ref, s.loss)})`,
+        ...(fit ? [subspaceLine(fit, label('subspace:'))] : []),
         ...referenceLines(refs, label),
       ];
       io.out.write(lines.join('\n') + '\n');
