@@ -83,9 +83,9 @@ export function frameLossSection(losses: ArrayLike<number>, frameSize: number, o
   return `<section id="frame-loss-section"><h2>Loss frame by frame</h2>
 <p class="hint">Each 10 ms frame's loss on the same time axis as the waveforms above: the peaks are the sounds the code finds hard (hisses such as “s” and “ch”, sudden onsets). The numbered marks are the five worst moments (at least ${fmt(MIN_APART * frameSeconds)} s apart), listed below with ${fmt(CLIP_SECONDS)} s around each to play.</p>
 ${chart(losses, worst, frameSeconds)}
-<table id="worst-frames">
+<div class="scroll"><table id="worst-frames">
 <tr><th>#</th><th>time</th><th>loss</th><th>vs mean</th><th>original</th><th>reconstruction</th></tr>
 ${rows.join('\n')}
-</table>
+</table></div>
 </section>`;
 }

@@ -150,7 +150,7 @@ svg text{font:12px system-ui,sans-serif;fill:var(--mute)}
 .pca{stroke:#059669;stroke-width:1.5;stroke-dasharray:6 4}svg text.pca-label{fill:#047857;font-weight:600}
 .frame-loss{stroke:#6b7280}.frame-mean{stroke:var(--accent);stroke-dasharray:4 3}
 .worst-mark circle{fill:none;stroke:var(--bad);stroke-width:1.5}svg .worst-mark text{fill:var(--bad);font-weight:600}
-#worst-frames audio{height:32px;min-width:140px}#worst-frames td{vertical-align:middle}
+#worst-frames audio{height:32px;width:100%;min-width:90px}#worst-frames td{vertical-align:middle}.scroll{overflow-x:auto}
 .spectrogram image,#spectrogram-legend image{image-rendering:pixelated}
 .notes{color:var(--mute);font-size:13px}.notes dt{font-weight:600;color:var(--fg);margin-top:8px}.notes dd{margin:2px 0 0}
 #config div[title]{cursor:help}
