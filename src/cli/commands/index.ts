@@ -10,6 +10,7 @@ import { registerDoctor } from './doctor.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerCompress } from './compress.js';
 import { registerDecompress } from './decompress.js';
+import { registerInspect } from './inspect.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 export function registerCommands(program: Command): void {
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerReconstruct(program);
   registerCompress(program);
   registerDecompress(program);
+  registerInspect(program);
 }

@@ -323,7 +323,7 @@ const KERNEL_NAMES: Record<TrainResult['kernel'], string> = {
 };
 
 /** "W 10×160 + V 160×10" for the course's network, "64×160 + 10×64 + … + biases 298" otherwise. */
-function parameterSummary(net: Network): string {
+export function parameterSummary(net: Network): string {
   const ae = asAutoEncoder(net);
   if (ae) return `W ${ae.hidden}×${FRAME_SIZE} + V ${FRAME_SIZE}×${ae.hidden}`;
   const biases = net.layers.reduce((n, l) => n + (l.b ? l.b.length : 0), 0);
