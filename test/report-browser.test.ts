@@ -95,6 +95,8 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
   let recon: Opened;
   let reconJson: ReconstructJson;
   let deep: Opened;
+  let sweep: Opened;
+  let sweepJson: { runs: Array<{ lr: number; finalLoss: number | null; stopped: string }>; best: { lr: number } | null; pca?: unknown };
   let modelPath: string;
 
   async function open(path: string): Promise<Opened> {
@@ -124,11 +126,18 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
 
     const reconHtml = join(dir, 'reconstruct.html');
     const deepHtml = join(dir, 'deep.html');
-    const [reconReport, reconAsJson, deepReport] = await Promise.all([
+    const sweepHtml = join(dir, 'sweep.html');
+    const sweepArgs = ['sweep', '--epochs', '15', '--seed', '1', '--lr', '0.001,0.01,0.1,3', '--workers', '1'];
+    const [reconReport, reconAsJson, deepReport, sweepReport, sweepAsJson] = await Promise.all([
       runBin(['reconstruct', '--model', model, '--report', reconHtml]),
       runBin(['reconstruct', '--model', model, '--json']),
       runBin(['train', '--layers', '160,32,8,32,160', '--epochs', '3', '--seed', '2', '--report', deepHtml]),
+      runBin([...sweepArgs, '--report', sweepHtml]),
+      runBin([...sweepArgs, '--json']),
     ]);
+    expect(sweepReport.code, sweepReport.stderr).toBe(0);
+    expect(sweepReport.stderr).toContain(`report written to ${sweepHtml}`);
+    sweepJson = JSON.parse(sweepAsJson.stdout) as typeof sweepJson;
     expect(deepReport.code, deepReport.stderr).toBe(0);
     expect(reconReport.code, reconReport.stderr).toBe(0);
     expect(reconAsJson.code, reconAsJson.stderr).toBe(0);
@@ -138,6 +147,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     train = await open(html);
     recon = await open(reconHtml);
     deep = await open(deepHtml);
+    sweep = await open(sweepHtml);
   });
 
   afterAll(async () => {
@@ -146,7 +156,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
   });
 
   it('loads with no console error and asks the network for nothing but the file', () => {
-    for (const o of [train, recon, deep]) {
+    for (const o of [train, recon, deep, sweep]) {
       expect(o.problems).toEqual([]);
       expect(o.requests).toEqual([o.url]);
     }
@@ -321,7 +331,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
 
   it('renders without errors or sideways scrolling at 400 px and 1200 px wide', async () => {
     for (const width of [400, 1200]) {
-      for (const o of [train, deep]) {
+      for (const o of [train, deep, sweep]) {
         await o.page.setViewportSize({ width, height: 900 });
         const { scroll, inner } = await o.page.evaluate<{ scroll: number; inner: number }>('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })');
         expect(scroll, `${o.url} at ${width}px`).toBeLessThanOrEqual(inner);
@@ -329,6 +339,21 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
         expect(shot.length).toBeGreaterThan(10000);
       }
     }
-    for (const o of [train, deep]) expect(o.problems).toEqual([]);
+    for (const o of [train, deep, sweep]) expect(o.problems).toEqual([]);
+  });
+
+  it('sweep --report: every curve on one chart with a legend, the final losses, the best lr highlighted', async () => {
+    const runs = sweepJson.runs;
+    expect(runs.map((r) => r.stopped)).toEqual(['done', 'done', 'done', 'diverged']);
+    const curves = await sweep.page.$$eval('#sweep-chart path.loss', (ps) => ps.map((p) => ({ label: p.getAttribute('data-label'), points: (p.getAttribute('d') ?? '').split(/[ML]/).length - 1 })));
+    expect(curves.map((c) => c.label)).toEqual(runs.map((r) => `lr ${fmt(r.lr)}`));
+    expect(curves.slice(0, 3).map((c) => c.points)).toEqual([15, 15, 15]);
+    expect(await sweep.page.$$eval('#sweep-chart .diverged', (els) => els.length)).toBeGreaterThanOrEqual(1);
+    expect(await sweep.page.$$eval('#sweep-legend li', (els) => els.map((e) => e.textContent))).toEqual(['lr 0.001', 'lr 0.01 · best', 'lr 0.1', 'lr 3 (diverged)']);
+    const rows = await sweep.page.$$eval('#sweep-table tr[data-lr]', (trs) => trs.map((tr) => ({ lr: Number(tr.getAttribute('data-lr')), best: tr.classList.contains('best'), final: tr.querySelectorAll('td')[2]!.getAttribute('data-value') })));
+    expect(rows.map((r) => r.lr)).toEqual(runs.map((r) => r.lr));
+    expect(rows.filter((r) => r.best).map((r) => r.lr)).toEqual([sweepJson.best!.lr]);
+    rows.forEach((r, i) => { if (runs[i]!.stopped === 'done') expect(Number(r.final)).toBe(runs[i]!.finalLoss); });
+    expect(await sweep.page.$('#pca-line')).not.toBeNull();
   });
 });

@@ -16,6 +16,10 @@ import { lrList } from '../lr-list.js';
 import { CountingRng, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
 import { samplePath } from './train.js';
+import { pcaReference, pcaShapeOf } from '../../model/pca.js';
+import { writeHtmlReport, type ConfigValue } from '../report/html.js';
+import { checkReportPath } from '../report/data.js';
+import { renderSweepReport } from '../report/sweep-html.js';
 
 const DEFAULT_LRS = '0.001,0.003,0.01,0.03,0.1';
 
@@ -32,6 +36,7 @@ interface SweepFlags extends NetworkFlags {
   workers?: number;
   log?: boolean;
   json?: boolean;
+  report?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -49,11 +54,13 @@ export function registerSweep(program: Command): void {
     .option('--init <model.json>', 'start every run from a saved model instead of random weights')
     .option('--workers <n>', 'threads training runs at once, this one included (default: one per core, at most one per run; 1: one run after another in this thread)', positiveInt)
     .option('--log', 'log-scale y axis for the loss curves')
-    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart');
+    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart')
+    .option('--report <file.html>', 'also write one self-contained HTML page: every curve on one chart, the final losses, the best lr');
   addNetworkOptions(cmd).action(async (flags: SweepFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) }; // usage errors before any work
+    if (flags.report !== undefined) await checkReportPath(flags.report);
     const wav = flags.wav ?? samplePath();
     if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
     process.exitCode = await runSweep(io, loadWav(wav), flags, c, setup);
@@ -162,6 +169,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
 
   const sweep: Sweep = { audio, frames, net, scale, seed, flags, options, results, threads, workerThreads, wallSeconds, interrupted };
   io.out.write((flags.json ? JSON.stringify(toJson(sweep)) : renderSweep(io, sweep)) + '\n');
+  if (flags.report !== undefined) await writeSweepReport(io, flags.report, sweep);
 
   if (interrupted) return EXIT.interrupted;
   if (results.length > 0 && results.every((r) => r.stopped === 'diverged')) {
@@ -170,6 +178,27 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
     throw new UserError(`every learning rate diverged, even the smallest (lr ${fmt(s)}, at epoch ${results[0].losses.length}): try smaller ones, e.g. --lr ${smaller}`, EXIT.diverged);
   }
   return EXIT.ok;
+}
+
+/** The HTML page: the same runs as the chart and table above, with the PCA-k line of these frames. */
+async function writeSweepReport(io: Io, path: string, s: Sweep): Promise<void> {
+  const byIndex = new Map(s.results.map((r) => [r.index, r]));
+  await writeHtmlReport(path, renderSweepReport({
+    title: `dlaudio sweep: ${s.net.sizes.join(' → ')}`,
+    source: s.audio.source.path,
+    seconds: (s.frames.count * FRAME_SIZE) / SAMPLE_RATE,
+    seed: s.seed,
+    epochs: s.flags.epochs,
+    log: s.flags.log === true,
+    runs: s.flags.lr.map((lr, i) => {
+      const r = byIndex.get(i);
+      return r ? { lr, losses: r.losses, stopped: r.stopped, seconds: r.seconds } : { lr, losses: [], stopped: 'not run', seconds: null };
+    }),
+    bestLr: bestRun(s.results)?.lr ?? null,
+    pca: pcaReference(pcaShapeOf(s.net), s.frames.data, s.frames.count),
+    config: toJson(s).config as Record<string, ConfigValue>,
+  }));
+  info(io, `report written to ${path}`);
 }
 
 function threadsText(threads: number): string {

@@ -9,6 +9,8 @@ const LABELS: Record<string, string> = {
   sampleRate: 'sample rate (Hz)',
   hidden: 'code size (numbers per frame)',
   layers: 'layer sizes',
+  sizes: 'layer sizes',
+  lrs: 'learning rates',
   bias: 'biases',
   batch: 'frames per update',
   optimizer: 'optimiser',
@@ -38,6 +40,6 @@ export function configHuman(key: string, v: ConfigValue, text: (v: ConfigValue) 
     const rest = Object.entries(o).filter(([k]) => k !== 'kind');
     return `${String(o.kind)}${rest.length ? ` (${rest.map(([k, x]) => `${k} ${text(x)}`).join(', ')})` : ''}`;
   }
-  if (key === 'layers' && Array.isArray(v)) return v.map(text).join(' → ');
+  if ((key === 'layers' || key === 'sizes') && Array.isArray(v)) return v.map(text).join(' → ');
   return text(v);
 }

@@ -10,6 +10,7 @@ import { fmt, fmtInt } from '../render.js';
 import type { UnitsView } from '../../model/inspect.js';
 import type { SubspaceFit } from '../../model/subspace.js';
 import { unitsSection, UNITS_CSS } from './units.js';
+import { lossChart } from './loss-chart.js';
 import { frameLossSection } from './frame-loss.js';
 import { spectrogramSection, SPEC_RANGE_DB, SPEC_WINDOW } from './spectrogram.js';
 import { configHuman, configLabel } from './config.js';
@@ -75,19 +76,7 @@ export interface ReportData {
 export function renderHtmlReport(d: ReportData): string {
   const seconds = d.original.length / d.sampleRate;
   const sub = [d.source, `${fmt(seconds)} s`, d.seed === null ? null : `seed ${d.seed}`].filter((s): s is string => s !== null);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; media-src data:; img-src data:">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(d.title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header><h1>${escapeHtml(d.title)}</h1><p class="sub">${sub.map(escapeHtml).join(' · ')}</p></header>
-${stoppedNotice(d)}<div class="row">
+  return page(d.title, sub, `${stoppedNotice(d)}<div class="row">
 <section class="listen"><h2>Listen</h2>
 ${player('original', 'Original', d.original, d.sampleRate)}
 ${player('reconstruction', 'Reconstruction', d.reconstruction, d.sampleRate)}
@@ -98,7 +87,7 @@ ${numbersTable(d)}
 </section>
 </div>
 ${d.losses === undefined ? '' : `<section><h2>Loss per epoch${d.log ? ' (log scale)' : ''}</h2>
-${lossChart(d.losses, d.log === true, d.numbers.pca)}
+${lossChart([{ losses: d.losses }], { log: d.log === true, pca: d.numbers.pca })}
 </section>
 `}${d.units ? unitsSection(d.units, d.sampleRate) + '\n' : ''}<section><h2>Waveforms</h2>
 ${waveforms(d)}
@@ -107,7 +96,24 @@ ${d.frameLosses ? frameLossSection(d.frameLosses, d.layers?.[0] ?? 160, d.origin
 <section><h2>Configuration</h2>
 ${configTable(d.config)}
 </section>
-${notes(d)}
+${notes(d)}`);
+}
+
+/** The page around a report's sections: the strict CSP, the styles, the title and the footer. */
+export function page(title: string, sub: readonly string[], body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; media-src data:; img-src data:">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><p class="sub">${sub.map(escapeHtml).join(' · ')}</p></header>
+${body}
 <footer>Made by dlaudio. This page is self-contained: it needs no network.</footer>
 </body>
 </html>
@@ -115,9 +121,9 @@ ${notes(d)}
 }
 
 /** Writes the page atomically; a folder that is missing or read-only gets a one-line error. */
-export async function writeHtmlReport(path: string, d: ReportData): Promise<void> {
+export async function writeHtmlReport(path: string, d: ReportData | string): Promise<void> {
   try {
-    await writeFileAtomic(path, renderHtmlReport(d));
+    await writeFileAtomic(path, typeof d === 'string' ? d : renderHtmlReport(d));
   } catch (e) {
     throw new UserError(`cannot write the report to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the folder exists and is writable)`, 1, { cause: e });
   }
@@ -154,6 +160,8 @@ svg text{font:12px system-ui,sans-serif;fill:var(--mute)}
 .spectrogram image,#spectrogram-legend image{image-rendering:pixelated}
 .notes{color:var(--mute);font-size:13px}.notes dt{font-weight:600;color:var(--fg);margin-top:8px}.notes dd{margin:2px 0 0}
 #config div[title]{cursor:help}
+.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 0;padding:0;list-style:none;font-size:13px}.legend li{display:flex;align-items:center;gap:6px}.swatch{display:inline-block;width:18px;height:3px}
+tr.best{background:#ecfdf5;font-weight:600}
 ${UNITS_CSS}
 .wave-original{stroke:var(--accent)}.wave-reconstruction{stroke:var(--recon)}.wave-error{stroke:#6b7280}
 .empty{color:var(--mute);font-style:italic}
@@ -225,81 +233,13 @@ function numbersTable(d: ReportData): string {
 }
 
 /** Two columns of key/value pairs: the settings are many and short. */
-function configTable(config: Readonly<Record<string, ConfigValue>>): string {
+export function configTable(config: Readonly<Record<string, ConfigValue>>): string {
   const body = Object.entries(config)
     .map(([k, v]) => `<div data-key="${escapeHtml(k)}" title="JSON key: ${escapeHtml(k)}"><dt>${escapeHtml(configLabel(k))}</dt><dd>${escapeHtml(configHuman(k, v, configText))}</dd></div>`)
     .join('\n');
   return `<dl id="config">\n${body}\n</dl>`;
 }
 
-
-/**
- * The loss curve: one path point per finite epoch (x = epoch, y = loss); a non-finite loss
- * (divergence) is a red mark on the top edge instead, since it has no place on the axis.
- */
-function lossChart(losses: readonly number[], log: boolean, pca?: ReportNumbers['pca']): string {
-  if (losses.length === 0) return '<p class="empty">No epoch finished: no curve to draw.</p>';
-  const finite = losses.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (finite.length === 0) return '<p class="empty">The loss was never a finite number: no curve to draw.</p>';
-  const H = 300;
-  const m = { l: 64, r: 16, t: 14, b: 44 };
-  const pw = W - m.l - m.r;
-  const ph = H - m.t - m.b;
-  const n = losses.length;
-  const t = (v: number): number => (log ? Math.log10(v) : v);
-  // The PCA line belongs on the chart: the curve's range is stretched to show it.
-  const bound = pca && Number.isFinite(pca.loss) && (!log || pca.loss > 0) ? pca.loss : undefined;
-  const shown = bound === undefined ? finite : [...finite, bound];
-  let lo = Math.min(...shown.map(t));
-  let hi = Math.max(...shown.map(t));
-  if (!log) lo = Math.min(0, lo); // a linear loss axis starts at 0: the drop reads at its true size
-  if (hi === lo) { hi += log ? 0.5 : Math.abs(hi) || 1; lo -= log ? 0.5 : 0; }
-  const x = (epoch: number): number => m.l + (n === 1 ? pw / 2 : ((epoch - 1) / (n - 1)) * pw);
-  const y = (v: number): number => m.t + ph - ((t(v) - lo) / (hi - lo)) * ph;
-
-  const yTicks = log ? logTicks(lo, hi) : niceTicks(lo, hi);
-  const xTicks = n === 1 ? [1] : niceTicks(1, n, 6).filter((e) => Number.isInteger(e) && e >= 1);
-  if (n > 1 && !xTicks.includes(1)) xTicks.unshift(1);
-  const parts: string[] = [];
-  for (const v of yTicks) {
-    const yy = r1(y(v));
-    parts.push(`<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${yy}" y2="${yy}"/><text x="${m.l - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">${escapeHtml(fmt(v))}</text>`);
-  }
-  for (const e of xTicks) {
-    const xx = r1(x(e));
-    parts.push(`<line class="axis" x1="${xx}" x2="${xx}" y1="${m.t + ph}" y2="${m.t + ph + 5}"/><text x="${xx}" y="${m.t + ph + 19}" text-anchor="middle">${e}</text>`);
-  }
-  parts.push(`<path class="axis" d="M${m.l} ${m.t}V${m.t + ph}H${W - m.r}"/>`);
-  parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" text-anchor="middle">epoch</text>`);
-  parts.push(`<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">loss${log ? ' (log)' : ''}</text>`);
-
-  const pts: string[] = [];
-  const marks: string[] = [];
-  losses.forEach((v, i) => {
-    const e = i + 1;
-    if (Number.isFinite(v) && (!log || v > 0)) {
-      pts.push(`${pts.length ? 'L' : 'M'}${r1(x(e))} ${r1(y(v))}`);
-      if (n <= 60) marks.push(`<circle class="pt" cx="${r1(x(e))}" cy="${r1(y(v))}" r="2.5"><title>epoch ${e}: ${escapeHtml(fmt(v))}</title></circle>`);
-    } else {
-      marks.push(`<path class="diverged" d="M${r1(x(e))} ${m.t}l-5 -9h10z"><title>epoch ${e}: ${escapeHtml(String(v))}</title></path>`);
-    }
-  });
-  if (pca && bound !== undefined) {
-    const yy = r1(y(bound));
-    const name = `PCA-${pca.k} ${pca.isBound ? 'bound' : 'reference'}`;
-    parts.push(`<g id="pca-line" data-loss="${bound}"><line class="pca" x1="${m.l}" x2="${W - m.r}" y1="${yy}" y2="${yy}"/><text x="${W - m.r - 4}" y="${r1(y(bound) - 6)}" text-anchor="end" class="pca-label">${escapeHtml(`${name}: ${fmt(bound)}`)}</text></g>`);
-  }
-  parts.push(`<path class="loss" d="${pts.join('')}"/>`, ...marks);
-  return `<svg id="loss-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="loss per epoch">\n${parts.join('\n')}\n</svg>`;
-}
-
-/** Powers of ten inside lo..hi (log10 units); round values when the range is under a decade. */
-function logTicks(lo: number, hi: number): number[] {
-  const powers: number[] = [];
-  for (let k = Math.ceil(lo); k <= Math.floor(hi); k++) powers.push(10 ** k);
-  if (powers.length >= 2) return powers;
-  return niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0);
-}
 
 /** Original, reconstruction and their difference on one vertical scale, so they compare by eye. */
 function waveforms(d: ReportData): string {
