@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin } from './helpers/run.js';
+import { SAMPLE_FRAMES } from './helpers/sample.js';
 import { sparkline } from '../src/cli/commands/inspect.js';
 
 interface Unit { unit: number; share: number; active: number; hz: number; waveform: number[] }
@@ -37,7 +38,7 @@ describe('dlaudio inspect', () => {
   it('--json: the loss and subspace figure train printed, on the same frames', () => {
     expect(j.layers).toEqual([160, 10, 160]);
     expect(j.parameters).toBe(3200);
-    expect(j.frames).toBe(450);
+    expect(j.frames).toBe(SAMPLE_FRAMES);
     expect(j.loss).toBeCloseTo(trained.modelLoss, 12);
     expect(j.pca.loss).toBeCloseTo(trained.pca.loss, 12);
     expect(j.subspace!.share).toBeCloseTo(trained.subspace.share, 12);
