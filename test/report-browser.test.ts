@@ -1,9 +1,9 @@
 // The HTML report as a reader gets it: the real bin writes it, headless Chromium opens it from disk.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runBin } from './helpers/run.js';
 import { sampleFrames } from './helpers/sample.js';
@@ -153,6 +153,11 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
   afterAll(async () => {
     await context?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stays a reasonable size for the 5 s sample: under 1 MB with every picture', () => {
+    // 430 KB of it is the two players; docs/report.md gives the breakdown.
+    expect(statSync(fileURLToPath(train.url)).size).toBeLessThan(1_000_000);
   });
 
   it('loads with no console error and asks the network for nothing but the file', () => {

@@ -24,7 +24,7 @@ export function worstFrames(losses: ArrayLike<number>, count = 5, apart = MIN_AP
 
 function chart(losses: ArrayLike<number>, worst: readonly number[], frameSeconds: number): string {
   const n = losses.length;
-  const m = { ...TIME_MARGIN, t: 16 };
+  const m = { ...TIME_MARGIN, t: 26 };
   const ph = 100;
   const H = m.t + ph + 30;
   const pw = W - m.l - m.r;
@@ -56,7 +56,7 @@ function chart(losses: ArrayLike<number>, worst: readonly number[], frameSeconds
   }
   worst.forEach((f, i) => {
     const xx = r1(x(f + 0.5));
-    parts.push(`<g class="worst-mark" data-frame="${f}"><circle cx="${xx}" cy="${r1(y(losses[f]!))}" r="3.5"/><text x="${xx}" y="${r1(Math.max(10, y(losses[f]!) - 6))}" text-anchor="middle">${i + 1}</text></g>`);
+    parts.push(`<g class="worst-mark" data-frame="${f}"><circle cx="${xx}" cy="${r1(y(losses[f]!))}" r="3.5"/><text x="${xx}" y="${r1(Math.max(m.t - 2, y(losses[f]!) - 6))}" text-anchor="middle">${i + 1}</text></g>`);
   });
   parts.push(`<path class="axis" d="M${m.l} ${m.t}V${m.t + ph}H${W - m.r}"/>`);
   parts.push(`<text x="${m.l}" y="11">loss of each frame, Σ(Y−X)² (dashed: the mean)</text>`);
