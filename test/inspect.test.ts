@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dominantFrequency, magnitudeSpectrum, spectrogram } from '../src/audio/spectrum.js';
-import { subspaceFit } from '../src/model/subspace.js';
+import { codeSubspace, subspaceFit } from '../src/model/subspace.js';
+import { worstFrames } from '../src/cli/report/frame-loss.js';
+import { level, PALETTE } from '../src/cli/report/spectrogram.js';
 import { fitPca } from '../src/model/pca.js';
 import { frameLosses, inspectUnits } from '../src/model/inspect.js';
 import { createNetwork, initNetwork, networkMeanLoss } from '../src/model/network.js';
@@ -184,5 +186,34 @@ describe('the units of the course\'s network', () => {
     const { data, count } = sampleFrames(100);
     const l = frameLosses(net, data, count);
     expect(l.reduce((a, x) => a + x, 0) / count).toBeCloseTo(networkMeanLoss(net, data, count), 14);
+  });
+});
+
+describe('the pictures\' own choices', () => {
+  it('the five worst moments are the highest losses at least 20 frames apart, worst first', () => {
+    const l = new Float64Array(200).fill(1);
+    l[50] = 9; l[51] = 8.5; l[52] = 8; // one hard sound over three frames: one moment, not three
+    l[120] = 7; l[10] = 6; l[180] = 5; l[160] = 4; l[95] = 3;
+    l[3] = NaN;
+    expect(worstFrames(l)).toEqual([50, 120, 10, 180, 160]);
+    expect(worstFrames(new Float64Array(3).fill(2))).toEqual([0]);
+  });
+
+  it('the colour scale: the loudest cell is the brightest colour, 70 dB below and quieter the darkest', () => {
+    expect(level(-3, -3)).toBe(PALETTE.length - 1);
+    expect(level(-73, -3)).toBe(0);
+    expect(level(-Infinity, -3)).toBe(0);
+    expect(level(-38, -3)).toBe(Math.round((PALETTE.length - 1) / 2));
+  });
+
+  it('a code trained on fewer frames than it has units is compared on the directions those frames fill', () => {
+    // 3 frames span 3 dimensions: the best 10-dimensional subspace is only fixed in 3 of them.
+    const { data } = sampleFrames(3);
+    const net = createNetwork([N, 10, N], { precision: 'float64' });
+    const pca = fitPca(data, 3, N, { centred: false });
+    for (let j = 0; j < 10; j++) for (let i = 0; i < N; i++) net.layers[1].W[i * 10 + j] = j < 3 ? pca.vectors[j * N + i] : Math.sin(i * (j + 1));
+    const fit = codeSubspace(net, { k: 10, isBound: true, pca });
+    expect(fit!.k).toBe(3);
+    expect(fit!.share).toBeCloseTo(1, 9);
   });
 });

@@ -74,5 +74,11 @@ export function codeSubspace(net: Network, ref: Pick<PcaReference, 'k' | 'isBoun
   const last = dec[0]!;
   // Diverged weights have no span to measure (and an SVD of NaN need not end).
   if (!last.W.every(Number.isFinite)) return null;
-  return subspaceFit(last.W, last.outSize, last.inSize, ref.pca.vectors, ref.k);
+  // Frames of rank r < k (a few frames, silence) leave the best space's last k − r directions free:
+  // any of them is as good, so only the r that carry energy are compared.
+  const ev = ref.pca.eigenvalues;
+  let r = 0;
+  while (r < Math.min(ref.k, ev.length) && ev[r]! > (ev[0] ?? 0) * 1e-12) r++;
+  if (r === 0) return null;
+  return subspaceFit(last.W, last.outSize, last.inSize, ref.pca.vectors, r);
 }

@@ -216,7 +216,8 @@ function numbersTable(d: ReportData): string {
     add('pcaLoss', `PCA-${k} ${isBound ? 'bound' : 'reference'}`, n.pca.loss, fmt, note);
   }
   if (n.subspace !== undefined && n.pca) {
-    add('subspace', 'code spans', n.subspace, (v) => `${(v * 100).toFixed(1)} %`, `of the best ${n.pca.k}-dimensional subspace (PCA): the mean cos² of the ${n.pca.k} principal angles, see the notes`);
+    const k = d.subspace?.k ?? n.pca.k; // fewer when the frames fill fewer dimensions than the code has units
+    add('subspace', 'code spans', n.subspace, (v) => `${(v * 100).toFixed(1)} %`, `of the best ${k}-dimensional subspace (PCA): the mean cos² of the ${k} principal angles, see the notes`);
   }
   add('snrDb', 'SNR', n.snrDb, db, 'signal power over error power, whole recording');
   add('segmentalSnrDb', 'segmental SNR', n.segmentalSnrDb, db, `mean of each frame's SNR (each clamped to ${minus(SEG_MIN_DB)}…${SEG_MAX_DB} dB)`);
