@@ -5,15 +5,21 @@
  */
 import FFT from 'fft.js';
 
-/** fft.js keeps tables per size: one instance per size, built on first use. */
-const ffts = new Map<number, FFT>();
-function fftOf(size: number): FFT {
-  let f = ffts.get(size);
-  if (!f) {
-    f = new FFT(size);
-    ffts.set(size, f);
+/** fft.js keeps tables per size: one instance per size, built on first use, with its input and output buffers. */
+interface Plan {
+  fft: FFT;
+  input: number[];
+  out: number[];
+}
+const plans = new Map<number, Plan>();
+function planOf(size: number): Plan {
+  let p = plans.get(size);
+  if (!p) {
+    const fft = new FFT(size);
+    p = { fft, input: new Array<number>(size).fill(0), out: fft.createComplexArray() as number[] };
+    plans.set(size, p);
   }
-  return f;
+  return p;
 }
 
 /** Smallest power of two ≥ n (and ≥ 4: fft.js's least size). */
@@ -30,11 +36,9 @@ export function fftSizeFor(n: number): number {
  */
 export function magnitudeSpectrum(x: ArrayLike<number>, size = fftSizeFor(x.length), window?: ArrayLike<number>): Float64Array {
   if (x.length > size) throw new RangeError(`magnitudeSpectrum: ${x.length} samples do not fit an FFT of ${size}`);
-  const f = fftOf(size);
-  const input = new Array<number>(size).fill(0);
-  for (let i = 0; i < x.length; i++) input[i] = x[i]! * (window ? window[i]! : 1);
-  const out = f.createComplexArray();
-  f.realTransform(out, input);
+  const { fft, input, out } = planOf(size);
+  for (let i = 0; i < size; i++) input[i] = i < x.length ? x[i]! * (window ? window[i]! : 1) : 0;
+  fft.realTransform(out, input);
   const bins = size / 2 + 1;
   const mag = new Float64Array(bins);
   // realTransform fills bins 0..size/2 (the rest mirror them).
