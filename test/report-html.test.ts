@@ -180,4 +180,11 @@ describe('--report path checks', () => {
     expect(r.stderr).not.toContain('Training');
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dlaudio: cannot write the report to .*r\.html: the folder .* does not exist or is not writable$/)]);
   });
+
+  it('sweep refuses a --report that is not .html before sweeping, in one line', async () => {
+    const r = await runBin(['sweep', '--epochs', '1', '--report', join(dir, 'r.txt')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('Sweeping');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dlaudio: --report .*r\.txt: the report is an HTML page; give a file name ending in \.html/)]);
+  });
 });
