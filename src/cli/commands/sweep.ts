@@ -16,10 +16,7 @@ import { lrList } from '../lr-list.js';
 import { CountingRng, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
 import { samplePath } from './train.js';
-import { pcaReference, pcaShapeOf } from '../../model/pca.js';
-import { writeHtmlReport, type ConfigValue } from '../report/html.js';
-import { checkReportPath } from '../report/data.js';
-import { renderSweepReport } from '../report/sweep-html.js';
+import type { ConfigValue } from '../report/html.js';
 
 const DEFAULT_LRS = '0.001,0.003,0.01,0.03,0.1';
 
@@ -60,7 +57,7 @@ export function registerSweep(program: Command): void {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) }; // usage errors before any work
-    if (flags.report !== undefined) await checkReportPath(flags.report);
+    if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
     const wav = flags.wav ?? samplePath();
     if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
     process.exitCode = await runSweep(io, loadWav(wav), flags, c, setup);
@@ -182,6 +179,8 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
 
 /** The HTML page: the same runs as the chart and table above, with the PCA-k line of these frames. */
 async function writeSweepReport(io: Io, path: string, s: Sweep): Promise<void> {
+  // Loaded on use: a sweep without --report does not pay for the page's modules.
+  const [{ writeHtmlReport }, { renderSweepReport }, { pcaReference, pcaShapeOf }] = await Promise.all([import('../report/html.js'), import('../report/sweep-html.js'), import('../../model/pca.js')]);
   const byIndex = new Map(s.results.map((r) => [r.index, r]));
   await writeHtmlReport(path, renderSweepReport({
     title: `dlaudio sweep: ${s.net.sizes.join(' → ')}`,
