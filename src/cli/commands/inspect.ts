@@ -8,7 +8,7 @@ import { loadWav } from '../../audio/wav.js';
 import { FRAME_SIZE, SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';
 import { codeSize, describeNetwork, networkParameterCount } from '../../model/network.js';
-import { inspectUnits, type UnitWave } from '../../model/inspect.js';
+import type { UnitWave } from '../../model/inspect.js';
 import { codeSubspace } from '../../model/subspace.js';
 import { pcaShapeOf, scaledFrames } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
@@ -58,7 +58,9 @@ export function registerInspect(program: Command): void {
     .argument('<model.json>', 'the model (written by `dlaudio train --save`)')
     .option('--wav <file>', 'the sound to measure on (any WAV; converted to 16 kHz mono); default: the bundled sample')
     .option('--json', 'print one JSON object (the units with their waveforms, the numbers)')
-    .action((modelPath: string, flags: InspectFlags, cmd: Command) => {
+    .action(async (modelPath: string, flags: InspectFlags, cmd: Command) => {
+      // Loaded on use: the FFT package is for this command, not for every start of dlaudio.
+      const { inspectUnits } = await import('../../model/inspect.js');
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       const { net, scale } = loadModel(modelPath);
       const wav = flags.wav ?? samplePath();

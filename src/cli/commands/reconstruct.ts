@@ -7,8 +7,6 @@ import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { samplePath } from './train.js';
-import { writeHtmlReport } from '../report/html.js';
-import { buildReportData, checkReportPath } from '../report/data.js';
 import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, subspaceJson, subspaceLine, writeWav } from '../quality.js';
 import { codeSubspace } from '../../model/subspace.js';
 
@@ -35,7 +33,7 @@ export function registerReconstruct(program: Command): void {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       const wav = flags.wav ?? samplePath();
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
-      if (flags.report !== undefined) await checkReportPath(flags.report);
+      if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
       checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
       const { net, scale } = loadModel(flags.model);
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
@@ -51,6 +49,8 @@ export function registerReconstruct(program: Command): void {
       const s = r.summary;
       const fit = codeSubspace(net, refs.pca.ref);
       if (flags.report !== undefined) {
+        // Loaded on use, as in train.
+        const [{ writeHtmlReport }, { buildReportData }] = await Promise.all([import('../report/html.js'), import('../report/data.js')]);
         await writeHtmlReport(flags.report, buildReportData({
           title: `dlaudio reconstruct: ${net.sizes.join(' → ')}`,
           source: wav,
