@@ -2,8 +2,9 @@
 // 160 → 10 → 160, lr 0.01, float32 weights — in dlaudio's WebAssembly and TypeScript kernels, the
 // general back-propagation (WebAssembly and TypeScript) and, where gcc exists, in the C reference
 // (bench/reference.c, -O3 -march=native), all from the same initial weights; deeper networks,
-// --batch 32 and adam; then the wall time of a whole `dlaudio train` run, Node start-up included.
-// Usage: npm run bench [-- --repeats 5]      (npm run build first; `npm test` and `npm install` do)
+// --batch 32 and adam; then the wall time of a whole `dlaudio train` run, Node start-up included;
+// start-up against `node -e 0`; and reading long recordings against sox (--recordings: only these two).
+// Usage: npm run bench [-- --repeats 5] [-- --recordings]      (npm run build first; `npm test` and `npm install` do)
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,13 @@ function runCli() {
   return stats(runs);
 }
 
+// `npm run bench -- --recordings`: only start-up and reading long recordings (the last two parts).
+if (process.argv.includes('--recordings')) {
+  benchStartup();
+  benchConversions();
+  process.exit(0);
+}
+
 const steps = FRAMES * EPOCHS;
 const rate = (s) => Math.round(steps / s).toLocaleString('en-US');
 const frames = courseFrames();
@@ -164,6 +172,85 @@ for (const sizes of [[160, 10, 160], [160, 64, 10, 64, 160]]) {
 
 const cli = runCli();
 console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (500 frames)`);
+
+// Start-up: whole processes, wall time, against `node -e 0` in the same run.
+function wallOf(args) {
+  const runs = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+    runs.push({ seconds: (performance.now() - t0) / 1000, loss: 0 });
+  }
+  return stats(runs);
+}
+function benchStartup() {
+const bare = wallOf(['-e', '0']);
+console.log(`start-up, wall time, best (median) of ${REPEATS}; + ms over \`node -e 0\``);
+console.log(`${'node -e 0'.padEnd(38)} ${bare.best.toFixed(3)} s (${bare.median.toFixed(3)})`);
+for (const [label, args] of [['dlaudio --version', ['--version']], ['dlaudio --help', ['--help']], ['dlaudio train (bundled sample, 200 ep.)', ['train', '--seed', '1']]]) {
+  const s = wallOf([join(root, 'bin/dlaudio.js'), ...args]);
+  console.log(`${label.padEnd(38)} ${s.best.toFixed(3)} s (${s.median.toFixed(3)})  +${((s.best - bare.best) * 1000).toFixed(0)} ms`);
+}
+}
+benchStartup();
+
+// Reading long recordings (docs/performance.md): sox, \`dlaudio convert\` and \`dlaudio train --epochs 1\`
+// on the same files, made here with sox: whole processes, wall time and peak memory (GNU time).
+benchConversions();
+
+function benchConversions() {
+  const soxOk = spawnSync('sox', ['--version']).status === 0;
+  if (!soxOk) {
+    console.log('reading long recordings: skipped (sox is not installed: apt-get install sox)');
+    return;
+  }
+  const gnuTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'dlaudio-bench-audio-'));
+  /** Wall seconds and peak RSS (MB, when GNU time is there) of one command. */
+  const measure = (cmd, args) => {
+    const t0 = performance.now();
+    const r = gnuTime
+      ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: root, encoding: 'utf8' })
+      : spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) return { failed: (r.stderr.trim().split('\n').filter((l) => !/^\d+$/.test(l)).pop() ?? '').slice(0, 90) };
+    const kb = gnuTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+    return { seconds, mb: kb / 1024 };
+  };
+  const best = (cmd, args, n) => {
+    let b = null;
+    for (let i = 0; i < n; i++) {
+      const m = measure(cmd, args);
+      if (m.failed) return m;
+      if (!b || m.seconds < b.seconds) b = { ...m, mb: Math.max(m.mb, b?.mb ?? 0) };
+    }
+    return b;
+  };
+  const show = (m, ref) => (m.failed ? `refused: ${m.failed}` : `${m.seconds.toFixed(2)} s ${Number.isNaN(m.mb) ? '' : `${m.mb.toFixed(0)} MB`}${ref ? ` (×${(m.seconds / ref.seconds).toFixed(1)} sox)` : ''}`);
+  const n = Math.min(REPEATS, 3);
+  const cases = [
+    ['3 min 20 s, 48 kHz stereo 16-bit', ['-r', '48000', '-c', '2', '-b', '16'], 200],
+    ['10 min, 48 kHz stereo 16-bit', ['-r', '48000', '-c', '2', '-b', '16'], 600],
+    ['1 h, 16 kHz mono 16-bit', ['-r', '16000', '-c', '1', '-b', '16'], 3600],
+  ];
+  const nodeBare = best(process.execPath, ['-e', '0'], n);
+  console.log(`reading long recordings (pink noise made by sox): wall time and peak RSS, best of ${n}; \`node -e 0\`: ${show(nodeBare)}`);
+  console.log(`${'input'.padEnd(36)}${'sox -D … -r 16000 -c 1 -b 16'.padEnd(32)}${'dlaudio convert'.padEnd(36)}dlaudio train --epochs 1`);
+  try {
+    for (const [label, format, seconds] of cases) {
+      const input = join(dir, `in-${seconds}.wav`);
+      spawnSync('sox', ['-n', ...format, input, 'synth', String(seconds), 'pinknoise', 'vol', '0.3']);
+      const s = best('sox', ['-D', input, '-r', '16000', '-c', '1', '-b', '16', join(dir, 'sox.wav')], n);
+      const c = best(process.execPath, [join(root, 'bin/dlaudio.js'), 'convert', input, '-o', join(dir, 'ours.wav')], n);
+      const t = best(process.execPath, [join(root, 'bin/dlaudio.js'), 'train', '--wav', input, '--epochs', '1', '--seed', '1'], 1);
+      console.log(`${label.padEnd(36)}${show(s).padEnd(32)}${show(c, s).padEnd(36)}${show(t, s)}`);
+      rmSync(input, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // dlaudio sweep: the same 5 learning rates one after another in the main thread (--workers 1),
 // then shared between the main thread and worker threads (default: one thread per core; workers

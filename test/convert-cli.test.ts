@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wavefile from 'wavefile';
 import { runBin } from './helpers/run.js';
-import { loadWav, encodeWav16 } from '../src/audio/wav.js';
+import { loadAudio, encodeWav16 } from '../src/audio/wav.js';
 import { riff, fmt, chunk, int16Bytes, ascii, sine16 } from './helpers/audio-wav-builder.js';
 
 let dir = '';
@@ -41,7 +41,7 @@ describe('dlaudio convert', () => {
     expect(r.stderr).toBe(`converted ${input}: 44100 Hz stereo 24-bit → 16000 Hz mono 16-bit\n`);
     expect(r.stdout).toBe(`${output}: 1.00 s, 16000 samples, 16000 Hz mono 16-bit\n`);
     expect(r.code).toBe(0);
-    expect(Buffer.from(readFileSync(output)).equals(Buffer.from(encodeWav16(loadWav(input).samples, 16000)))).toBe(true);
+    expect(Buffer.from(readFileSync(output)).equals(Buffer.from(encodeWav16((await loadAudio(input)).samples, 16000)))).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import { simulatedWav } from './sim/signal.js';
 import { runCli } from './sim/run-cli.js';
 import { SAMPLE } from './helpers/sample.js';
 import { chunk, fmt, riff } from './helpers/audio-wav-builder.js';
-import { encodeWav16, loadWav } from '../src/audio/wav.js';
+import { encodeWav16, loadAudio } from '../src/audio/wav.js';
 import { loadModel } from '../src/model/model-file.js';
 import { reconstructSamples } from '../src/model/reconstruct.js';
 
@@ -33,7 +33,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
   }
   /** Everything on the phone but the recorder itself. */
   const leftovers = (d: SimDevice) => [...d.fs.keys()].filter((p) => p !== REMOTE_DEX);
-  const expectedWav = (path: string) => Buffer.from(encodeWav16(loadWav(path).samples, 16000));
+  const expectedWav = async (path: string) => Buffer.from(encodeWav16((await loadAudio(path)).samples, 16000));
 
   it('plays the bundled sample: the phone gets exactly its 16 kHz mono 16-bit bytes, then the file is removed', async () => {
     const d = await phone();
@@ -44,7 +44,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
     expect(r.stderr).toContain('Played 5.0 s on Pixel 7');
     expect(r.stdout).toBe(`${SAMPLE}: played 5.00 s at 16000 Hz on Pixel 7\n`);
     expect(d.played).toHaveLength(1);
-    expect(d.played[0].equals(expectedWav(SAMPLE))).toBe(true);
+    expect(d.played[0].equals(await expectedWav(SAMPLE))).toBe(true);
     expect(d.pushes).toHaveLength(2);
     expect(d.pushes[0]).toBe(REMOTE_DEX);
     expect(d.pushes[1]).toMatch(PLAY_PATH);
@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`converted ${file}: 44100 Hz stereo 16-bit → 16000 Hz mono 16-bit`);
     expect(d.played).toHaveLength(1);
-    expect(d.played[0].equals(expectedWav(file))).toBe(true);
+    expect(d.played[0].equals(await expectedWav(file))).toBe(true);
     expect(JSON.parse(r.stdout)).toEqual({ path: file, serial: d.serial, model: 'Pixel 7', samples: 16000, sampleRate: 16000, seconds: 1 });
     expect(leftovers(d)).toEqual([]);
   });
@@ -163,10 +163,10 @@ describe.skipIf(skipReason !== undefined)(`dlaudio play against a simulated phon
     expect((JSON.parse(r.stdout) as { config: { frames: number } }).config.frames).toBe(100);
     // What the phone played is the saved model's reconstruction of the recording, byte for byte.
     const { net, scale } = loadModel(model);
-    const rec = reconstructSamples(net, scale, loadWav(keep).samples);
+    const rec = reconstructSamples(net, scale, (await loadAudio(keep)).samples);
     expect(d.played).toHaveLength(1);
     expect(d.played[0].equals(Buffer.from(encodeWav16(rec.samples, 16000)))).toBe(true);
-    expect(d.played[0].equals(Buffer.from(encodeWav16(loadWav(keep).samples, 16000))), 'not the recording itself').toBe(false);
+    expect(d.played[0].equals(Buffer.from(encodeWav16((await loadAudio(keep)).samples, 16000))), 'not the recording itself').toBe(false);
     expect(other.commands).toEqual([]);
     expect(leftovers(d)).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual(['kept.wav', 'model.json']);

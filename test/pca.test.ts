@@ -1,9 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { fitPca, pcaLoss, pcaProject, pcaReference, pcaShapeOf, pcaShapeOfDecoder, type Pca } from '../src/model/pca.js';
+import { fitPca, pcaEigenvalues, pcaLoss, pcaProject, pcaReference, pcaShapeOf, pcaShapeOfDecoder, type Pca } from '../src/model/pca.js';
 import { createNetwork, initNetwork, networkMeanLoss, decoderLayers } from '../src/model/network.js';
 import { train } from '../src/model/train.js';
 import { Rng } from '../src/model/rng.js';
 import { sampleFrames } from './helpers/sample.js';
+import { symmetricEigenvalues } from '../src/model/sym-eigenvalues.js';
 import { sine16 } from './helpers/audio-wav-builder.js';
 
 const N = 160;
@@ -178,5 +179,50 @@ describe('PCA of fewer frames than dimensions (train --frames 1, a 10 ms file)',
     const p = fitPca(frames(3), 3, N, { centred: false });
     expect(pcaLoss(p, 2)).toBeGreaterThan(0);
     expect(pcaLoss(p, 2)).toBeCloseTo(projectionLoss(frames(3), 3, p.vectors, 2, null), 12);
+  });
+});
+
+describe('the bound without eigenvectors (train): symmetricEigenvalues', () => {
+  // numpy 2.4: np.linalg.eigvalsh of M = XᵀX / count (X: the bundled sample's 500 frames / 32000),
+  // sum of all but the k largest; centred: of the covariance.
+  const NUMPY: Array<[number, boolean, number]> = [
+    [1, false, 1.0032333906803985],
+    [10, false, 0.43165752497875043],
+    [32, false, 0.05111888431018313],
+    [10, true, 0.43051478369376733],
+  ];
+  const { data, count } = sampleFrames();
+  for (const [k, centred, expected] of NUMPY) {
+    it(`PCA-${k}${centred ? ', centred' : ''}: numpy's value to 1e-12 relative, and ml-matrix's`, () => {
+      const bound = pcaLoss({ eigenvalues: pcaEigenvalues(data, count, N, { centred }) }, k);
+      expect(Math.abs(bound - expected) / expected).toBeLessThan(1e-12);
+      const full = pcaLoss(fitPca(data, count, N, { centred }), k);
+      expect(Math.abs(bound - full) / full).toBeLessThan(1e-12);
+    });
+  }
+
+  it('every eigenvalue matches ml-matrix\'s, on random matrices of several sizes (diagonal and rank-1 ones too)', () => {
+    const rng = new Rng(7);
+    for (const n of [1, 2, 3, 17, 60]) {
+      const frames = new Float64Array(n * 3 * n);
+      for (let i = 0; i < frames.length; i++) frames[i] = rng.uniform(-1, 1);
+      const ours = pcaEigenvalues(frames, 3 * n, n, { centred: false });
+      const theirs = fitPca(frames, 3 * n, n, { centred: false }).eigenvalues;
+      for (let i = 0; i < n; i++) expect(ours[i]).toBeCloseTo(theirs[i], 12);
+    }
+    expect(Array.from(symmetricEigenvalues(Float64Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 4 - i / 5 : 0)), 4))).toEqual([4, 3, 2, 1]);
+    // Rank-deficient: a pure tone (two eigenvalues, the rest rounding noise), with and without a
+    // whisper of noise, and exact silence; the sum of all eigenvalues is the trace whatever the rank.
+    for (const noise of [0, 1e-9]) {
+      const tone = Float64Array.from({ length: 300 * N }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 1000 * i) / 16000) + noise * Math.sin(i * i));
+      const ev = pcaEigenvalues(tone, 300, N, { centred: false });
+      const trace = tone.reduce((s, v) => s + v * v, 0) / 300;
+      expect(ev.reduce((s, v) => s + v, 0)).toBeCloseTo(trace, 10);
+      expect(pcaLoss({ eigenvalues: ev }, 2)).toBeLessThan(1e-12);
+    }
+    expect(Array.from(pcaEigenvalues(new Float64Array(4 * N), 4, N, { centred: true }))).toEqual(new Array(N).fill(0));
+    const one = pcaEigenvalues(Float64Array.from({ length: 8 }, (_, i) => i + 1), 1, 8, { centred: false });
+    expect(one[0]).toBeCloseTo(204, 12); // 1² + … + 8²
+    expect(Array.from(one.subarray(1))).toEqual(new Array(7).fill(0));
   });
 });

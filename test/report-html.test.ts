@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderHtmlReport, escapeHtml, niceTicks, configText, type ReportData } from '../src/cli/report/html.js';
+import { renderHtmlReport, escapeHtml, niceTicks, configText, MAX_EMBEDDED_SECONDS, type ReportData } from '../src/cli/report/html.js';
 import { checkReportPath } from '../src/cli/report/data.js';
 import { runBin } from './helpers/run.js';
 
@@ -70,6 +70,22 @@ describe('HTML report renderer', () => {
       const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.byteLength));
       expect(samples).toEqual(expected);
     }
+  });
+
+  it('a long recording: the players hold its first 2 minutes and say so; the waveforms cover all of it', () => {
+    const long = new Int16Array(5 * 60 * 16000); // 5 min
+    for (let i = 0; i < long.length; i++) long[i] = i < 4 * 60 * 16000 ? 0 : 10000; // loud only in minute 5
+    const html = renderHtmlReport(data({ original: long, reconstruction: long }));
+    const srcs = [...html.matchAll(/src="data:audio\/wav;base64,([^"]+)"/g)];
+    expect(srcs).toHaveLength(2);
+    for (const m of srcs) expect(Buffer.from(m[1]!, 'base64').length).toBe(44 + 2 * MAX_EMBEDDED_SECONDS * 16000);
+    expect(html).toContain(`The players hold the first ${MAX_EMBEDDED_SECONDS / 60} minutes of the 5.0`);
+    expect(html.length).toBeLessThan(15_000_000);
+    // The waveform reaches the loud last minute: its path is not flat at the end.
+    const path = /<path class="wave-original"[^>]* d="([^"]*)"/.exec(html)?.[1] ?? '';
+    const tops = [...path.matchAll(/M[\d.]+ ([\d.]+)V/g)].map((m) => Number(m[1]));
+    expect(tops[tops.length - 1]).toBeLessThan(tops[0]! - 30);
+    expect(renderHtmlReport(data())).not.toContain('The players hold the first');
   });
 
   it('draws one loss point per epoch, later epochs to the right, lower loss lower down', () => {

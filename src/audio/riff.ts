@@ -35,13 +35,26 @@ export function fourCC(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
 }
 
+/** Random access to a file's bytes, so that a long WAV is walked without reading its audio. */
+export interface ByteReader {
+  readonly length: number;
+  /** Up to n bytes from `at` (fewer at the end of the file). */
+  read(at: number, n: number): Uint8Array;
+}
+
+export function bytesReader(bytes: Uint8Array): ByteReader {
+  return { length: bytes.length, read: (at, n) => bytes.subarray(at, Math.min(bytes.length, at + n)) };
+}
+
 /** Reads the RIFF header and lists the top-level chunks (LIST and other extras included, never descended into). */
-export function walkRiff(bytes: Uint8Array): RiffResult {
-  if (bytes.length < 12) {
-    return { ok: false, problem: bytes.length === 0 ? 'the file is empty' : `only ${bytes.length} bytes long: not a WAV file` };
+export function walkRiff(source: Uint8Array | ByteReader): RiffResult {
+  const file = source instanceof Uint8Array ? bytesReader(source) : source;
+  const head = file.read(0, 12);
+  if (file.length < 12) {
+    return { ok: false, problem: file.length === 0 ? 'the file is empty' : `only ${file.length} bytes long: not a WAV file` };
   }
-  const container = fourCC(bytes, 0);
-  const form = fourCC(bytes, 8);
+  const container = fourCC(head, 0);
+  const form = fourCC(head, 8);
   if (container === 'RIFX' && form === 'WAVE') {
     return { ok: false, problem: 'big-endian WAV (RIFX) is not supported: convert it with `sox in.wav -e signed -b 16 -L out.wav`' };
   }
@@ -49,29 +62,30 @@ export function walkRiff(bytes: Uint8Array): RiffResult {
     return { ok: false, problem: `${container} WAV (a file over 4 GB) is not supported: cut it with \`sox in.wav -r 16000 -c 1 -b 16 out.wav trim 0 60\`` };
   }
   if (container !== 'RIFF' || form !== 'WAVE') {
-    return { ok: false, problem: `not a WAV file (it starts with "${printable(bytes.subarray(0, 12))}", not "RIFF….WAVE")${guessType(bytes)}` };
+    return { ok: false, problem: `not a WAV file (it starts with "${printable(head)}", not "RIFF….WAVE")${guessType(head)}` };
   }
 
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const chunks: RiffChunk[] = [];
+  const isId = (at: number): boolean => isFourCC(file.read(at, 4), 0);
   let at = 12;
   // Each pass moves at least 8 bytes forward, so the loop always ends.
-  while (at + 8 <= bytes.length) {
-    if (!isFourCC(bytes, at)) break; // trailing junk after the last chunk (ID3 tags, zero padding)
-    const id = fourCC(bytes, at);
-    const declaredSize = view.getUint32(at + 4, true);
+  while (at + 8 <= file.length) {
+    const header = file.read(at, 8);
+    if (!isFourCC(header, 0)) break; // trailing junk after the last chunk (ID3 tags, zero padding)
+    const id = fourCC(header, 0);
+    const declaredSize = new DataView(header.buffer, header.byteOffset, 8).getUint32(4, true);
     const start = at + 8;
-    let size = Math.min(declaredSize, bytes.length - start);
-    if (id === 'data' && declaredSize === 0 && start < bytes.length && !isFourCC(bytes, start)) {
+    let size = Math.min(declaredSize, file.length - start);
+    if (id === 'data' && declaredSize === 0 && start < file.length && !isId(start)) {
       // A writer that never filled in the size (streamed, or killed mid-recording): the audio runs to the end of the file.
-      size = bytes.length - start;
+      size = file.length - start;
       chunks.push({ id, start, declaredSize, size });
       break;
     }
     chunks.push({ id, start, declaredSize, size });
     let next = start + declaredSize;
     // Chunks are word-aligned: an odd-sized body is followed by a pad byte.
-    if (declaredSize % 2 === 1 && !forgotPad(bytes, next)) next += 1;
+    if (declaredSize % 2 === 1 && !forgotPad(file.read(next, 5))) next += 1;
     at = next;
   }
   return { ok: true, chunks };
@@ -79,10 +93,13 @@ export function walkRiff(bytes: Uint8Array): RiffResult {
 
 const COMMON_IDS = new Set(['data', 'fmt ', 'fact', 'LIST', 'cue ', 'smpl', 'inst', 'bext', 'iXML', 'junk', 'JUNK', 'PAD ', 'FLLR', 'id3 ', 'ID3 ', 'PEAK', 'acid', 'cart', '_PMX', 'DISP', 'labl', 'note', 'ltxt', 'plst']);
 
-/** A few writers leave out the pad byte: trust that only when a well-known chunk starts right there and not after the pad. */
-function forgotPad(bytes: Uint8Array, unpadded: number): boolean {
-  return isFourCC(bytes, unpadded) && COMMON_IDS.has(fourCC(bytes, unpadded))
-    && !(isFourCC(bytes, unpadded + 1) && COMMON_IDS.has(fourCC(bytes, unpadded + 1)));
+/**
+ * A few writers leave out the pad byte: trust that only when a well-known chunk starts right there
+ * and not after the pad. `bytes`: the 5 bytes from where the unpadded next chunk would start.
+ */
+function forgotPad(bytes: Uint8Array): boolean {
+  return isFourCC(bytes, 0) && COMMON_IDS.has(fourCC(bytes, 0))
+    && !(isFourCC(bytes, 1) && COMMON_IDS.has(fourCC(bytes, 1)));
 }
 
 function printable(b: Uint8Array): string {

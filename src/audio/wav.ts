@@ -1,16 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
-import wavefile from 'wavefile';
-import { UserError } from '../errors.js';
-import { walkRiff, type RiffChunk } from './riff.js';
-import { parseFmt, type WavFormat } from './wav-format.js';
-import { decodeImaAdpcm } from './ima-adpcm.js';
-import { resampleTo16k, TARGET_RATE } from './resample.js';
+import { UserError, UsageError } from '../errors.js';
+import { openAudio, type AudioStream } from './source.js';
+import { SAMPLE_RATE as TARGET_RATE } from './frames.js';
 
 export interface AudioSourceInfo {
   path: string;
   sampleRate: number;
   channels: number;
-  /** e.g. "16-bit", "24-bit", "32-bit float", "8-bit µ-law", "IMA ADPCM" */
+  /** e.g. "16-bit", "24-bit", "32-bit float", "8-bit µ-law", "IMA ADPCM", "MP3", "AAC (decoded by ffmpeg)" */
   encoding: string;
   /** Sample frames decoded from the file (per channel). */
   sampleFrames: number;
@@ -29,80 +25,163 @@ export interface LoadedAudio {
 
 /** One training frame: 10 ms at 16 kHz. */
 export const MIN_SAMPLES = 160;
-/**
- * Beyond these the Float64 working copies would need gigabytes; training clips
- * are seconds long (20 M samples: 21 min of 16 kHz mono, 3.5 min of 48 kHz stereo).
- */
-const MAX_FILE_BYTES = 1024 ** 3;
-const MAX_SAMPLES = 20_000_000;
 
 /**
- * Reads a WAV file and converts it to 16 kHz mono 16-bit, the way
- * `sox in.wav -r 16000 -c 1 -b 16 out.wav` would (channels averaged,
- * band-limited resampling, rounded and clipped to 16 bits).
+ * What a command that holds a recording in memory may spend on it: the 16-bit samples, the
+ * float64 frames training divides them into, and the kernel's float32 copy (14 bytes a sample).
+ * 1 GiB is 80 min at 16 kHz; longer files are refused with --seconds/--start as the way out.
+ * `convert` streams and has no such limit.
+ */
+export const MEMORY_BUDGET_BYTES = 1024 ** 3;
+export const BYTES_PER_LOADED_SAMPLE = 14;
+const MAX_LOADED_SAMPLES = Math.floor(MEMORY_BUDGET_BYTES / BYTES_PER_LOADED_SAMPLE);
+
+export interface LoadOptions {
+  /** Skip this many seconds of the (converted) audio first. */
+  start?: number;
+  /** Keep at most this many seconds (from `start`). */
+  seconds?: number;
+}
+
+/**
+ * Reads a recording (WAV, MP3, FLAC, Ogg Opus/Vorbis; M4A and others through ffmpeg) and converts
+ * it to 16 kHz mono 16-bit the way `sox in.wav -r 16000 -c 1 -b 16 out.wav` would (channels
+ * averaged, band-limited resampling, rounded and clipped to 16 bits), block by block: only the
+ * result (the --start/--seconds window of it) is held, within MEMORY_BUDGET_BYTES.
  * Throws UserError (exit code 1) with one line naming the file for anything it cannot use.
  */
-export function loadWav(path: string): LoadedAudio {
-  const bytes = readWavBytes(path);
-  const fail = (problem: string): UserError => new UserError(`${path}: ${problem}`);
-
-  const riff = walkRiff(bytes);
-  if (!riff.ok) throw fail(riff.problem);
-  const fmtChunk = riff.chunks.find((c) => c.id === 'fmt ');
-  const dataChunk = riff.chunks.find((c) => c.id === 'data');
-  if (!fmtChunk) throw fail('not a usable WAV file: it has no "fmt " chunk (the header is damaged: export or record the file again)');
-  const parsed = parseFmt(bytes.subarray(fmtChunk.start, fmtChunk.start + fmtChunk.size));
-  if (!parsed.ok) throw fail(parsed.problem);
-  const format = parsed.format;
-  if (!dataChunk) throw fail('it has no audio (no "data" chunk): export or record the file again');
-
-  const warnings: string[] = [];
-  const data = audioBytes(bytes, dataChunk, format, warnings);
-  const frames = countFrames(data.length, format);
-  if (frames * format.channels > MAX_SAMPLES || (frames * TARGET_RATE) / format.sampleRate > MAX_SAMPLES) {
-    const minutes = frames / format.sampleRate / 60;
-    throw fail(`it is too long (${minutes.toFixed(1)} min of ${channelName(format.channels)} audio); cut it first, e.g. \`sox in.wav out.wav trim 0 60\``);
-  }
-
-  let interleaved: Float64Array;
+export async function loadAudio(path: string, opts: LoadOptions = {}): Promise<LoadedAudio> {
+  const first = Math.floor((opts.start ?? 0) * TARGET_RATE);
+  const limit = opts.seconds !== undefined ? Math.floor(opts.seconds * TARGET_RATE) : Infinity;
+  const { stream, close } = await openAudio(path);
   try {
-    interleaved = decode(data, format, factFrames(bytes, riff.chunks));
-  } catch (e) {
-    // Our checks above should make this unreachable; still one line, never a stack.
-    throw new UserError(`${path}: could not decode its ${format.encoding} audio (${e instanceof Error ? e.message : String(e)})`, 1, { cause: e });
+    const expected = stream.frames !== undefined ? Math.round((stream.frames * TARGET_RATE) / stream.format.sampleRate) : undefined;
+    const keep = (total: number): number => Math.max(0, Math.min(limit, total - first));
+    if (expected !== undefined) checkBudget(path, keep(expected), expected);
+    let out = new Int16Array(expected !== undefined ? keep(expected) : 1 << 20);
+    let kept = 0;
+    const conv = new Converter(stream);
+    for await (const block of conv.blocks(first + limit)) {
+      const from = Math.max(0, first - (conv.produced - block.length));
+      if (from >= block.length) continue;
+      const take = block.subarray(from, from + Math.min(block.length - from, limit - kept));
+      if (kept + take.length > out.length) {
+        checkBudget(path, kept + take.length, undefined);
+        const bigger = new Int16Array(Math.max(kept + take.length, Math.ceil(out.length * 1.5)));
+        bigger.set(out.subarray(0, kept));
+        out = bigger;
+      }
+      out.set(take, kept);
+      kept += take.length;
+    }
+    const samples = out.length === kept ? out : out.slice(0, kept);
+    const result = conv.finish(path);
+    if (opts.start !== undefined && kept === 0 && conv.produced > 0) {
+      throw new UsageError(`--start ${opts.start} is past the end of ${path} (${(conv.produced / TARGET_RATE).toFixed(2)} s): give a smaller --start`);
+    }
+    return { ...result, samples };
+  } finally {
+    close();
   }
-  const sourceFrames = interleaved.length / format.channels;
-  const mono = mixDown(interleaved, format.channels);
-  const resampled = resampleTo16k(mono, format.sampleRate);
-  const { samples, clipped } = toInt16(resampled);
+}
 
-  const source: AudioSourceInfo = {
-    path,
-    sampleRate: format.sampleRate,
-    channels: format.channels,
-    encoding: format.encoding,
-    sampleFrames: sourceFrames,
-  };
-  const alreadyTarget = format.sampleRate === TARGET_RATE && format.channels === 1 && format.encoding === '16-bit' && format.coding.kind === 'pcm';
-  const conversion = alreadyTarget
-    ? null
-    : `${format.sampleRate} Hz ${channelName(format.channels)} ${format.encoding} → ${TARGET_RATE} Hz mono 16-bit`;
+/**
+ * `dlaudio convert`: the same conversion, written block by block to `write` (a 44-byte header first,
+ * then the samples; the header is rewritten at the end with the real length).
+ */
+export async function convertAudio(path: string, write: (bytes: Uint8Array, position?: number) => Promise<void>): Promise<Omit<LoadedAudio, 'samples'> & { sampleCount: number }> {
+  const { stream, close } = await openAudio(path);
+  try {
+    await write(wavHeader16(0, TARGET_RATE));
+    const conv = new Converter(stream);
+    for await (const block of conv.blocks(Infinity)) await write(int16Bytes(block));
+    const result = conv.finish(path);
+    await write(wavHeader16(conv.produced, TARGET_RATE), 0);
+    return { ...result, sampleCount: conv.produced };
+  } finally {
+    close();
+  }
+}
 
-  if (clipped > 0) {
-    warnings.push(`${clipped} sample${clipped > 1 ? 's' : ''} (${((100 * clipped) / samples.length).toFixed(2)}%) clipped at full scale when converting to 16-bit`);
+/** A stream's blocks resampled to 16 kHz and rounded to 16 bits, with what to say about it. */
+class Converter {
+  produced = 0;
+  private clipped = 0;
+  private sourceFrames = 0;
+
+  constructor(private readonly stream: AudioStream) {}
+
+  /** 16 kHz int16 blocks, stopping once `enough` samples have come out. */
+  async *blocks(enough: number): AsyncGenerator<Int16Array> {
+    const { format } = this.stream;
+    // The resampler (WebAssembly) is loaded only for files that need it.
+    const resampler = format.sampleRate === TARGET_RATE ? null : new (await import('./resample.js')).Resampler(format.sampleRate, TARGET_RATE);
+    try {
+      for await (const block of this.stream.blocks()) {
+        this.sourceFrames += block.length;
+        const out = this.toInt16(resampler ? resampler.push(block) : block);
+        this.produced += out.length;
+        yield out;
+        if (this.produced >= enough) return;
+      }
+      if (resampler) {
+        const out = this.toInt16(resampler.end());
+        this.produced += out.length;
+        yield out;
+      }
+    } finally {
+      resampler?.close();
+    }
   }
-  if (samples.length < MIN_SAMPLES) {
-    const what = conversion ? ' after conversion to 16 kHz' : '';
-    throw fail(`too short: ${samples.length} sample${samples.length === 1 ? '' : 's'}${what} (${(samples.length / 16).toFixed(1)} ms), at least ${MIN_SAMPLES} samples (10 ms, one frame) at 16 kHz are needed`);
+
+  finish(path: string): Omit<LoadedAudio, 'samples'> {
+    const { format, warnings } = this.stream;
+    const source: AudioSourceInfo = { path, sampleRate: format.sampleRate, channels: format.channels, encoding: format.encoding, sampleFrames: this.stream.frames ?? this.sourceFrames };
+    const conversion = this.stream.plain16kMono ? null : `${format.sampleRate} Hz ${channelName(format.channels)} ${format.encoding} → ${TARGET_RATE} Hz mono 16-bit`;
+    const all = [...warnings];
+    if (this.clipped > 0) {
+      all.push(`${this.clipped} sample${this.clipped > 1 ? 's' : ''} (${((100 * this.clipped) / Math.max(1, this.produced)).toFixed(2)}%) clipped at full scale when converting to 16-bit`);
+    }
+    if (this.produced < MIN_SAMPLES) {
+      const what = conversion ? ' after conversion to 16 kHz' : '';
+      throw new UserError(`${path}: too short: ${this.produced} sample${this.produced === 1 ? '' : 's'}${what} (${(this.produced / 16).toFixed(1)} ms), at least ${MIN_SAMPLES} samples (10 ms, one frame) at 16 kHz are needed`);
+    }
+    return { sampleRate: TARGET_RATE, source, conversion, warnings: all };
   }
-  return { samples, sampleRate: TARGET_RATE, source, conversion, warnings };
+
+  /** Round to nearest (ties up, as sox) and clip to the 16-bit range. */
+  private toInt16(x: Float64Array): Int16Array {
+    const out = new Int16Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      let v = Math.round(x[i]! * 32768);
+      if (v > 32767) { v = 32767; this.clipped++; }
+      else if (v < -32768) { v = -32768; this.clipped++; }
+      out[i] = v;
+    }
+    return out;
+  }
+}
+
+function checkBudget(path: string, keep: number, whole: number | undefined): void {
+  if (keep <= MAX_LOADED_SAMPLES) return;
+  const minutes = (n: number): string => `${(n / TARGET_RATE / 60).toFixed(1)} min`;
+  const gb = ((keep * BYTES_PER_LOADED_SAMPLE) / 1024 ** 3).toFixed(1);
+  const length = whole !== undefined ? `${minutes(whole)} of audio` : `more than ${minutes(keep)} of audio`;
+  const fits = Math.floor(MAX_LOADED_SAMPLES / TARGET_RATE / 60);
+  throw new UserError(`${path}: ${length}: working on ${minutes(keep)} at once would take ~${gb} GB of memory (dlaudio keeps under ${MEMORY_BUDGET_BYTES / 1024 ** 3} GB, ${fits} min): take a part with --seconds (up to ${fits * 60}) and --start (dlaudio train), or cut one first, e.g. \`sox in.wav part.wav trim 0 600\``);
 }
 
 /** A 16-bit PCM WAV file with the canonical 44-byte header. */
 export function encodeWav16(samples: Int16Array, sampleRate: number): Uint8Array {
-  const channels = 1;
-  const dataBytes = samples.length * 2;
-  const out = new Uint8Array(44 + dataBytes);
+  const out = new Uint8Array(44 + samples.length * 2);
+  out.set(wavHeader16(samples.length, sampleRate));
+  out.set(int16Bytes(samples), 44);
+  return out;
+}
+
+function wavHeader16(samples: number, sampleRate: number): Uint8Array {
+  const dataBytes = samples * 2;
+  const out = new Uint8Array(44);
   const v = new DataView(out.buffer);
   const ascii = (at: number, s: string): void => {
     for (let i = 0; i < 4; i++) out[at + i] = s.charCodeAt(i);
@@ -113,164 +192,21 @@ export function encodeWav16(samples: Int16Array, sampleRate: number): Uint8Array
   ascii(12, 'fmt ');
   v.setUint32(16, 16, true);
   v.setUint16(20, 1, true); // PCM
-  v.setUint16(22, channels, true);
+  v.setUint16(22, 1, true); // mono
   v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * channels * 2, true);
-  v.setUint16(32, channels * 2, true);
+  v.setUint32(28, sampleRate * 2, true);
+  v.setUint16(32, 2, true);
   v.setUint16(34, 16, true);
   ascii(36, 'data');
   v.setUint32(40, dataBytes, true);
-  for (let i = 0; i < samples.length; i++) v.setInt16(44 + 2 * i, samples[i]!, true);
   return out;
 }
 
-function readWavBytes(path: string): Uint8Array {
-  if (path === '') throw new UserError('no WAV file given');
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new UserError(`${path} is a directory, not a WAV file: give the path of a .wav file`);
-    if (!st.isFile()) throw new UserError(`${path} is not a regular file (a device or a pipe?): give the path of a .wav file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(fsProblem(path, e), 1, { cause: e });
-  }
-  if (size > MAX_FILE_BYTES) throw new UserError(`${path}: too large (${(size / 1024 ** 3).toFixed(1)} GB; dlaudio reads WAV files up to 1 GB)`);
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UserError(fsProblem(path, e), 1, { cause: e });
-  }
-}
-
-function fsProblem(path: string, e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return `${path}: no such file: check the name and the folder (\`ls\` lists what is there)`;
-  if (code === 'EACCES' || code === 'EPERM') return `${path}: permission denied: make the file readable (\`chmod u+r\`) or copy it somewhere you own`;
-  if (code === 'EISDIR') return `${path} is a directory, not a WAV file: give the path of a .wav file`;
-  return `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`;
-}
-
-/** The bytes of the data chunk we can decode, with a warning when the file holds less than its header says. */
-function audioBytes(bytes: Uint8Array, chunk: RiffChunk, format: WavFormat, warnings: string[]): Uint8Array {
-  let data = bytes.subarray(chunk.start, chunk.start + chunk.size);
-  if (chunk.size !== chunk.declaredSize) {
-    const seconds = countFrames(data.length, format) / format.sampleRate;
-    warnings.push(
-      chunk.declaredSize === 0xffffffff || chunk.declaredSize === 0
-        ? `its header does not give the audio length (a recording that was not closed properly?): using the ${data.length} bytes to the end of the file (${seconds.toFixed(2)} s)`
-        : `its data chunk claims ${chunk.declaredSize} bytes but the file ends after ${data.length}: using the ${seconds.toFixed(2)} s present (the file is truncated)`,
-    );
-  }
-  if (format.coding.kind !== 'ima-adpcm') {
-    const whole = data.length - (data.length % format.blockAlign);
-    if (whole !== data.length) {
-      if (chunk.size === chunk.declaredSize) warnings.push(`its data chunk ends with ${data.length - whole} byte(s) of an incomplete sample frame: ignored`);
-      data = data.subarray(0, whole);
-    }
-  }
-  return data;
-}
-
-function countFrames(dataBytes: number, format: WavFormat): number {
-  if (format.coding.kind === 'ima-adpcm') {
-    const { samplesPerBlock } = format.coding;
-    const full = Math.floor(dataBytes / format.blockAlign);
-    const rest = dataBytes - full * format.blockAlign;
-    const group = 4 * format.channels;
-    return full * samplesPerBlock + (rest >= group ? 1 + 8 * Math.floor((rest - group) / group) : 0);
-  }
-  return Math.floor(dataBytes / format.blockAlign);
-}
-
-/** The sample count the `fact` chunk gives (compressed formats only), if any. */
-function factFrames(bytes: Uint8Array, chunks: RiffChunk[]): number | undefined {
-  const fact = chunks.find((c) => c.id === 'fact');
-  if (!fact || fact.size < 4) return undefined;
-  return new DataView(bytes.buffer, bytes.byteOffset + fact.start, 4).getUint32(0, true);
-}
-
-/** Interleaved samples scaled to [-1, 1), full scale = 2^(bits−1) as sox does. */
-function decode(data: Uint8Array, format: WavFormat, fact: number | undefined): Float64Array {
-  const { coding, channels } = format;
-  if (coding.kind === 'ima-adpcm') {
-    const pcm = decodeImaAdpcm(data, channels, format.blockAlign, fact);
-    return scale(pcm, 1 / 32768, 0);
-  }
-  // wavefile reads the samples from a clean header we write ourselves, so it never
-  // sees an extensible header, a pad byte or a size field that does not match the data.
-  const wav = new wavefile.WaveFile(pcmContainer(data, format));
-  if (coding.kind === 'mulaw') wav.fromMuLaw();
-  else if (coding.kind === 'alaw') wav.fromALaw();
-  const raw = wav.getSamples(true, Float64Array);
-  switch (coding.kind) {
-    case 'mulaw':
-    case 'alaw':
-      return scale(raw, 1 / 32768, 0);
-    case 'float':
-      return raw;
-    case 'pcm':
-      // 8-bit WAV is unsigned, centred on 128.
-      return coding.bytesPerSample === 1 ? scale(raw, 1 / 128, -128) : scale(raw, 2 ** -(8 * coding.bytesPerSample - 1), 0);
-  }
-}
-
-function pcmContainer(data: Uint8Array, format: WavFormat): Uint8Array {
-  const { coding } = format;
-  const [tag, bits] =
-    coding.kind === 'pcm' ? [1, 8 * coding.bytesPerSample]
-    : coding.kind === 'float' ? [3, 8 * coding.bytesPerSample]
-    : coding.kind === 'alaw' ? [6, 8]
-    : coding.kind === 'mulaw' ? [7, 8]
-    : [0, 0];
-  const out = new Uint8Array(44 + data.length);
+function int16Bytes(samples: Int16Array): Uint8Array {
+  const out = new Uint8Array(samples.length * 2);
   const v = new DataView(out.buffer);
-  out.set([0x52, 0x49, 0x46, 0x46], 0); // RIFF
-  v.setUint32(4, 36 + data.length, true);
-  out.set([0x57, 0x41, 0x56, 0x45, 0x66, 0x6d, 0x74, 0x20], 8); // WAVEfmt␠
-  v.setUint32(16, 16, true);
-  v.setUint16(20, tag, true);
-  v.setUint16(22, format.channels, true);
-  v.setUint32(24, format.sampleRate, true);
-  v.setUint32(28, format.sampleRate * format.blockAlign, true);
-  v.setUint16(32, format.blockAlign, true);
-  v.setUint16(34, bits, true);
-  out.set([0x64, 0x61, 0x74, 0x61], 36); // data
-  v.setUint32(40, data.length, true);
-  out.set(data, 44);
+  for (let i = 0; i < samples.length; i++) v.setInt16(2 * i, samples[i]!, true);
   return out;
-}
-
-function scale(x: ArrayLike<number>, factor: number, offset: number): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i]! + offset) * factor;
-  return out;
-}
-
-function mixDown(interleaved: Float64Array, channels: number): Float64Array {
-  if (channels === 1) return interleaved;
-  const frames = interleaved.length / channels;
-  const out = new Float64Array(frames);
-  for (let f = 0, i = 0; f < frames; f++) {
-    let sum = 0;
-    for (let c = 0; c < channels; c++) sum += interleaved[i++]!;
-    out[f] = sum / channels;
-  }
-  return out;
-}
-
-/** Round to nearest (ties up, as sox) and clip to the 16-bit range. */
-function toInt16(x: Float64Array): { samples: Int16Array; clipped: number } {
-  const out = new Int16Array(x.length);
-  let clipped = 0;
-  for (let i = 0; i < x.length; i++) {
-    let v = Math.round(x[i]! * 32768);
-    if (v > 32767) { v = 32767; clipped++; }
-    else if (v < -32768) { v = -32768; clipped++; }
-    out[i] = v;
-  }
-  return { samples: out, clipped };
 }
 
 function channelName(n: number): string {

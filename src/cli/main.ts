@@ -18,7 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeOut: (s) => process.stdout.write(s),
       outputError: (s, write) => write(oneLineUsageError(s, argv, program.commands.map((c) => c.name()))),
     });
-  registerCommands(program);
+  await registerCommands(program, argv);
 
   try {
     await program.parseAsync(argv as string[]);

@@ -7,8 +7,8 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { encodeWav16 } from '../audio/wav.js';
 import { snr, type Snr } from '../audio/snr.js';
-import { mulawKbps, mulawRoundTrip, telephoneRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
-import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaReference, type PcaShape } from '../model/pca.js';
+import { mulawKbps, mulawRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
+import { pcaBound, pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
 import { codeSubspace, type SubspaceFit } from '../model/subspace.js';
 import type { Network } from '../model/network.js';
@@ -41,7 +41,9 @@ export interface Reference {
 }
 
 /** µ-law and PCA-k on the same whole frames the network saw. */
-export function references(original: Int16Array, scale: number, sampleRate: number, shape: PcaShape): Reference {
+export async function references(original: Int16Array, scale: number, sampleRate: number, shape: PcaShape): Promise<Reference> {
+  // Loaded here, not at start-up: the resampler is only needed for this reference (and conversions).
+  const { telephoneRoundTrip } = await import('../audio/telephone.js');
   const f = scaledFrames(original, scale, shape.frameSize);
   const ref = pcaReference(shape, f.data, f.count);
   const p = pcaReconstructSamples(ref.pca, ref.k, scale, original);
@@ -72,13 +74,13 @@ export function fmtLoss(x: number): string {
 }
 
 /** "PCA-10 bound: 0.00091 — yours: 0.00120, 1.32× the bound" */
-export function pcaLossLine(ref: PcaReference, modelLoss: number): string {
+export function pcaLossLine(ref: PcaBound, modelLoss: number): string {
   const word = ref.isBound ? 'bound' : 'reference';
   const ratio = ref.loss > 0 && Number.isFinite(modelLoss) ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
   return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmtLoss(modelLoss)}${ratio}`;
 }
 
-export function pcaJson(ref: PcaReference, modelLoss?: number): Record<string, unknown> {
+export function pcaJson(ref: PcaBound, modelLoss?: number): Record<string, unknown> {
   return {
     k: ref.k,
     centred: ref.centred,
@@ -186,10 +188,13 @@ export interface Made {
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaReference; made?: Made }> {
-  const ref = pcaReference(pcaShapeOf(net), frames.data, frames.count);
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
+  // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
+  const shape = pcaShapeOf(net);
+  const full = shape.isBound ? pcaReference(shape, frames.data, frames.count) : undefined;
+  const ref: PcaBound | PcaReference = full ?? pcaBound(shape, frames.data, frames.count);
+  const fit = full ? codeSubspace(net, full) : null;
   const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `the best linear code of ${ref.k} numbers; a nonlinear decoder may beat it`;
-  const fit = codeSubspace(net, ref);
   const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`, ...(fit ? [subspaceLine(fit, 'subspace:    ')] : [])];
   const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), subspace: fit && subspaceJson(fit), reconstruction: null };
   if (outWav === undefined) return { lines, json, pca: ref };

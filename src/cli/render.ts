@@ -9,8 +9,10 @@ export function fmt(x: number, digits = 3): string {
   return x.toExponential(digits - 1);
 }
 
+/** "1 234 567": groups of three (not toLocaleString: loading ICU's locale data costs ~20–70 ms cold). */
 export function fmtInt(x: number): string {
-  return Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? '∞' : '-∞';
+  return String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
 
 /** "1 frame", "450 frames" (the course's first exercise trains on one). */

@@ -25,15 +25,53 @@ export async function writeOutput(out: string, data: string | Uint8Array): Promi
   try {
     await writeFileAtomic(out, data);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a folder'
-      : code === 'ENOSPC' ? 'the disk is full'
-      : (code ?? (e as Error).message);
-    throw new UserError(`cannot write ${out}: ${why}`, 1, { cause: e });
+    throw outputError(out, e);
   }
+}
+
+/**
+ * writeOutput for an output made piece by piece (a long conversion is never whole in memory):
+ * `fill` writes to a temp file beside `out` (at the end, or at a position), renamed when it returns.
+ */
+export async function writeOutputStream<T>(out: string, fill: (write: (bytes: Uint8Array, position?: number) => Promise<void>) => Promise<T>): Promise<T> {
+  const tmp = tempPathFor(out);
+  let handle: fsp.FileHandle | undefined;
+  // Ctrl-C during a long conversion: no temp file left behind.
+  const onSigint = (): void => {
+    rmSync(tmp, { force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    handle = await fsp.open(tmp, 'w');
+    const h = handle;
+    let end = 0;
+    const result = await fill(async (bytes, position) => {
+      await h.write(bytes, 0, bytes.length, position ?? end);
+      if (position === undefined) end += bytes.length;
+    });
+    await h.close();
+    handle = undefined;
+    await fsp.rename(tmp, out);
+    return result;
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true });
+    throw (e as NodeJS.ErrnoException).code !== undefined ? outputError(out, e) : e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function outputError(out: string, e: unknown): UserError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
+    : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
+    : code === 'EISDIR' ? 'it is a folder'
+    : code === 'ENOSPC' ? 'the disk is full'
+    : (code ?? (e as Error).message);
+  return new UserError(`cannot write ${out}: ${why}`, 1, { cause: e });
 }
 
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {

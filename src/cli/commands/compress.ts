@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { dlaSizes, writeDla, type CodeBits, type CodeRange, type DlaFile } from '../../audio/dla.js';
 import { snr } from '../../audio/snr.js';
@@ -65,7 +65,7 @@ export function registerCompress(program: Command): void {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       checkOutputPath(flags.out, '--out', [input, flags.model]);
       const { net, scale } = loadModel(flags.model);
-      const audio = loadWav(input);
+      const audio = await loadAudio(input);
       if (audio.conversion) info(io, `converted ${input}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
 
@@ -80,7 +80,7 @@ export function registerCompress(program: Command): void {
       const unquantised = reconstructAndMeasure(net, scale, audio.samples);
       const original = unquantised.original;
       const s = snr(original, decoded.samples);
-      const refs = references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const refs = await references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const kbps = codeKbps(dla.codeSize, dla.bits, dla.sampleRate, dla.frameSize);
       const { wavBytes, ratio } = fileRatio(dla);
 

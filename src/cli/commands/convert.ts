@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadWav, encodeWav16 } from '../../audio/wav.js';
-import { writeOutput } from '../../util/atomic.js';
+import { convertAudio } from '../../audio/wav.js';
+import { writeOutputStream } from '../../util/atomic.js';
 import { UsageError } from '../../errors.js';
 import { makeIo, info, warn } from '../../util/output.js';
 
@@ -14,7 +14,7 @@ export function registerConvert(program: Command): void {
   program
     .command('convert')
     .description('write a WAV file as training sees it: 16 kHz mono 16-bit (to listen to it, or compare with other tools)')
-    .argument('<in.wav>', 'any WAV file: PCM 8/16/24/32-bit, float, µ-law, A-law or IMA ADPCM, any rate and channel count')
+    .argument('<in.wav>', 'any WAV file (PCM 8/16/24/32-bit, float, µ-law, A-law, IMA ADPCM), MP3, FLAC, Ogg Opus/Vorbis, or M4A/AAC with ffmpeg installed; any rate, channels and length')
     .requiredOption('-o, --output <out.wav>', 'where to write the 16 kHz mono 16-bit WAV')
     .option('--json', 'print one JSON object (source format, conversion, warnings, output) instead of text')
     .action(async (input: string, flags: ConvertFlags, cmd: Command) => {
@@ -22,13 +22,12 @@ export function registerConvert(program: Command): void {
       if (resolve(flags.output) === resolve(input)) {
         throw new UsageError(`the output ${flags.output} is the input file: give another name with -o`);
       }
-      const audio = loadWav(input);
+      // Block by block, straight to the output: any length in a few megabytes.
+      const audio = await writeOutputStream(flags.output, (write) => convertAudio(input, write));
       info(io, audio.conversion ? `converted ${input}: ${audio.conversion}` : `${input} already is 16 kHz mono 16-bit: samples copied unchanged`);
       for (const w of audio.warnings) warn(io, w);
 
-      await writeOutput(flags.output, encodeWav16(audio.samples, audio.sampleRate));
-
-      const seconds = audio.samples.length / audio.sampleRate;
+      const seconds = audio.sampleCount / audio.sampleRate;
       if (flags.json) {
         io.out.write(JSON.stringify({
           input,
@@ -39,11 +38,11 @@ export function registerConvert(program: Command): void {
           sampleRate: audio.sampleRate,
           channels: 1,
           bitsPerSample: 16,
-          samples: audio.samples.length,
+          samples: audio.sampleCount,
           seconds,
         }) + '\n');
       } else {
-        io.out.write(`${flags.output}: ${seconds.toFixed(2)} s, ${audio.samples.length} samples, 16000 Hz mono 16-bit\n`);
+        io.out.write(`${flags.output}: ${seconds.toFixed(2)} s, ${audio.sampleCount} samples, 16000 Hz mono 16-bit\n`);
       }
     });
 }

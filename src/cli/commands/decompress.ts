@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { readDla, type DlaFile } from '../../audio/dla.js';
 import { snr } from '../../audio/snr.js';
 import { codeKbps, decompressDla, pcmKbps } from '../../model/codec.js';
@@ -57,9 +57,9 @@ export function registerDecompress(program: Command): void {
       const decoded = decompressDla(dla);
 
       // --ref is read before writing: a bad one must not leave an output behind with an error.
-      let compared: { snr: ReturnType<typeof snr>; refs: ReturnType<typeof references>; frames: number } | null = null;
+      let compared: { snr: ReturnType<typeof snr>; refs: Awaited<ReturnType<typeof references>>; frames: number } | null = null;
       if (flags.ref !== undefined) {
-        const audio = loadWav(flags.ref);
+        const audio = await loadAudio(flags.ref);
         if (audio.conversion) info(io, `converted ${flags.ref}: ${audio.conversion}`);
         for (const w of audio.warnings) warn(io, w);
         if (audio.sampleRate !== dla.sampleRate) throw new UserError(`${flags.ref} is at ${audio.sampleRate} Hz but ${input} at ${dla.sampleRate} Hz: they cannot be compared`);
@@ -69,7 +69,7 @@ export function registerDecompress(program: Command): void {
         const original = audio.samples.slice(0, frames * dla.frameSize);
         compared = {
           snr: snr(original, decoded.samples.subarray(0, original.length)),
-          refs: references(original, dla.scale, dla.sampleRate, pcaShapeOfDecoder(dla.decoder)),
+          refs: await references(original, dla.scale, dla.sampleRate, pcaShapeOfDecoder(dla.decoder)),
           frames,
         };
       }

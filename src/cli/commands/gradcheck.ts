@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE } from '../../audio/frames.js';
 import { createAutoEncoder, initUniform } from '../../model/autoencoder.js';
 import { gradCheck, networkGradCheck } from '../../model/gradcheck.js';
@@ -34,10 +34,10 @@ export function registerGradcheck(program: Command): void {
     .option('--json', 'print one JSON object instead of text');
   // --layers or --bias: the general back-propagation; otherwise the course's formulas for 160 → h → 160.
   addArchitectureOptions(cmd)
-    .action((flags: GradcheckFlags, cmd: Command) => {
+    .action(async (flags: GradcheckFlags, cmd: Command) => {
       const spec = networkSpecFrom(flags, cmd);
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      const audio = loadWav(flags.wav ?? samplePath());
+      const audio = await loadAudio(flags.wav ?? samplePath());
       if (audio.conversion && !flags.json) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
       const all = toFrames(audio.samples, { scale: flags.scale }, audio.source.path);
       // The loudest frame of each of `count` equal parts of the file: spread out, and never

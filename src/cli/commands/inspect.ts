@@ -4,7 +4,7 @@
  * signal, a sketch of the waveform it adds); the loss, SNR and subspace figure on a sound.
  */
 import { Command } from 'commander';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { FRAME_SIZE, SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';
 import { codeSize, describeNetwork, networkParameterCount } from '../../model/network.js';
@@ -65,14 +65,14 @@ export function registerInspect(program: Command): void {
       const { net, scale } = loadModel(modelPath);
       const wav = flags.wav ?? samplePath();
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: measuring on the bundled sample (${wav})`);
-      const audio = loadWav(wav);
+      const audio = await loadAudio(wav);
       if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
 
       const n = net.sizes[0]!;
       const r = reconstructAndMeasure(net, scale, audio.samples);
       const frames = scaledFrames(r.original, scale, n);
-      const refs = references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const refs = await references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const fit = codeSubspace(net, refs.pca.ref);
       const units = inspectUnits(net, frames.data, frames.count, SAMPLE_RATE);
       const s = r.summary;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { reconstructSamples } from '../../model/reconstruct.js';
 import type { Network } from '../../model/network.js';
@@ -18,7 +18,7 @@ export function registerPlay(program: Command): void {
     .option('--json', 'print one JSON object describing what was played');
   addDeviceOptions(cmd).action(async (file: string, flags: PlayFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
-    const audio = loadWav(file);
+    const audio = await loadAudio(file);
     if (audio.conversion) info(io, `converted ${file}: ${audio.conversion}`);
     for (const w of audio.warnings) warn(io, w);
     // Loaded on use: adbkit costs ~0.1-0.2 s of start-up that other commands should not pay.

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadWav } from '../../audio/wav.js';
+import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';
 import { describeNetwork } from '../../model/network.js';
@@ -37,7 +37,7 @@ export function registerReconstruct(program: Command): void {
       checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
       const { net, scale } = loadModel(flags.model);
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
-      const audio = loadWav(wav);
+      const audio = await loadAudio(wav);
       if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
 
@@ -45,7 +45,7 @@ export function registerReconstruct(program: Command): void {
       const dropped = audio.samples.length - r.original.length;
       if (dropped > 0) info(io, `dropped a trailing partial frame of ${dropped} samples (frames are ${net.sizes[0]} samples)`);
       if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
-      const refs = references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
+      const refs = await references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const s = r.summary;
       const fit = codeSubspace(net, refs.pca.ref);
       if (flags.report !== undefined) {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { loadWav, type LoadedAudio } from '../../audio/wav.js';
+import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { randomSeed } from '../../model/rng.js';
 import { loadModel } from '../../model/model-file.js';
@@ -60,7 +60,7 @@ export function registerSweep(program: Command): void {
     if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
     const wav = flags.wav ?? samplePath();
     if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
-    process.exitCode = await runSweep(io, loadWav(wav), flags, c, setup);
+    process.exitCode = await runSweep(io, await loadAudio(wav), flags, c, setup);
   });
 }
 

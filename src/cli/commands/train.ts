@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadWav, type LoadedAudio } from '../../audio/wav.js';
+import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { train, type TrainResult } from '../../model/train.js';
@@ -15,7 +15,7 @@ import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { renderLossChart, fmt, fmtInt, count } from '../render.js';
-import { positiveNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
+import { positiveNumber, nonNegativeNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
 import type { ConfigValue } from '../report/html.js';
@@ -34,6 +34,7 @@ interface TrainFlags extends DeviceFlags, NetworkFlags {
   wav?: string;
   frames?: number;
   seconds?: number;
+  start?: number;
   scale: number;
   lr: number;
   epochs: number;
@@ -52,9 +53,10 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train the course\'s auto-encoder X(160) → relu(W·X) → V·Z (or a deeper one: --layers) on a WAV file and print the loss curve')
-    .option('--wav <file>', 'audio to train on (any WAV; converted to 16 kHz mono); default: the bundled sample')
+    .option('--wav <file>', 'audio to train on (WAV, MP3, FLAC, Ogg Opus/Vorbis; M4A with ffmpeg; converted to 16 kHz mono); default: the bundled sample')
     .option('--frames <n>', 'train on the first N frames only (--frames 1 is the course\'s first exercise)', positiveInt)
     .option('--seconds <s>', 'train on the first S seconds only (with --device: record S seconds, default 4)', positiveNumber)
+    .option('--start <s>', 'skip the first S seconds of the file (with --seconds: train on a part of a long recording)', nonNegativeNumber)
     .addOption(new Option('--scale <n>', 'each 16-bit sample is divided by this').default(32000).argParser(positiveNumber))
     .addOption(new Option('--lr <rate>', 'learning rate of the SGD step').default(0.01).argParser(positiveNumber))
     .addOption(new Option('--epochs <n>', 'passes over all the frames (0: only measure the loss)').default(200).argParser(nonNegativeInt))
@@ -72,6 +74,7 @@ export function registerTrain(program: Command): void {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     if (flags.device !== undefined && flags.wav !== undefined) throw new UsageError('give --wav FILE or --device, not both');
+    if (flags.start !== undefined && flags.device !== undefined) throw new UsageError('--start goes with a file (--wav): a phone recording starts when you speak');
     if (flags.keep !== undefined && flags.device === undefined) throw new UsageError('--keep goes with --device (it keeps the phone recording); with --wav the file is already yours');
     if (flags.play && flags.device === undefined) throw new UsageError('--play goes with --device: it plays the reconstruction on the phone that recorded (for a file: --out-wav FILE, then `dlaudio play FILE`)');
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
@@ -84,15 +87,16 @@ export function registerTrain(program: Command): void {
     // --save over --init is allowed: it continues training the same model file.
     if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
     checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
-    const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : loadDefaultOrGiven(io, flags);
+    const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadDefaultOrGiven(io, flags);
     process.exitCode = await runTraining(io, audio, flags, c, setup);
   });
 }
 
-function loadDefaultOrGiven(io: Io, flags: TrainFlags): LoadedAudio {
+async function loadDefaultOrGiven(io: Io, flags: TrainFlags): Promise<LoadedAudio> {
   const wav = flags.wav ?? samplePath();
   if (flags.wav === undefined && !flags.json) info(io, `no --wav given: training on the bundled sample (${wav})`);
-  return loadWav(wav);
+  // Only the part trained on is kept: a long recording fits with --seconds (and --start).
+  return loadAudio(wav, { start: flags.start, seconds: flags.seconds });
 }
 
 /** `train --device`: record on the phone (like the course app's button), then train on all of it. */
@@ -106,7 +110,7 @@ async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> 
     for (const w of rec.warnings) warn(io, w);
     flags.device = rec.serial; // --play plays on this same phone
     if (flags.keep !== undefined) info(io, `recording kept in ${flags.keep}`);
-    return loadWav(out);
+    return await loadAudio(out);
   } finally {
     if (flags.keep === undefined) rmSync(out, { force: true });
   }

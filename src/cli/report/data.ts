@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { reconstructSamples } from '../../model/reconstruct.js';
 import { snr, type Snr } from '../../audio/snr.js';
 import { codeSize, type Network } from '../../model/network.js';
-import { scaledFrames, type PcaReference } from '../../model/pca.js';
+import { scaledFrames, type PcaBound, type PcaReference } from '../../model/pca.js';
 import { frameLosses, inspectUnits } from '../../model/inspect.js';
 import { codeSubspace } from '../../model/subspace.js';
 import { codeKbps } from '../../model/codec.js';
@@ -31,7 +31,7 @@ export interface ReportInput {
   samples: Int16Array;
   sampleRate: number;
   /** The PCA-k reference the command already printed (its eigenvectors give the subspace figure). */
-  pca: PcaReference;
+  pca: PcaBound | PcaReference;
   /** The reconstruction of `samples` when the command already made it (--out-wav, reconstruct). */
   reconstruction?: { samples: Int16Array; original: Int16Array; clipped: number; snr: Snr };
 }
@@ -47,7 +47,7 @@ export function buildReportData(r: ReportInput): ReportData {
   // The pictures of what the network learnt: units, frame losses and subspace, on the frames it saw.
   const frames = scaledFrames(rec.original, r.scale, n);
   const units = finite(r.net) ? inspectUnits(r.net, frames.data, frames.count, r.sampleRate) : undefined;
-  const subspace = codeSubspace(r.net, pca) ?? undefined;
+  const subspace = ('pca' in pca ? codeSubspace(r.net, pca) : null) ?? undefined;
   return {
     title: r.title,
     source: r.source,

@@ -181,11 +181,21 @@ function stoppedNotice(d: ReportData): string {
 function listenHint(d: ReportData): string {
   const sizes = d.layers;
   const shape = sizes && sizes.length >= 2 ? ` (${sizes[0]} samples → ${Math.min(...sizes)} numbers → ${sizes[sizes.length - 1]} samples)` : '';
-  return `The reconstruction is every 10 ms frame of the original through the network${shape}, with the code unquantised. What you no longer hear is what the code could not keep.`;
+  const seconds = d.original.length / d.sampleRate;
+  const cut = seconds > MAX_EMBEDDED_SECONDS
+    ? ` The players hold the first ${MAX_EMBEDDED_SECONDS / 60} minutes of the ${(seconds / 60).toFixed(1)} (to keep this page small); the waveforms below cover all of it.`
+    : '';
+  return `The reconstruction is every 10 ms frame of the original through the network${shape}, with the code unquantised. What you no longer hear is what the code could not keep.${cut}`;
 }
 
+/**
+ * Each player holds at most this much (2 min: 3.8 MB of WAV, 5 MB in base64): a long recording
+ * would make a page of hundreds of megabytes. The waveforms still cover the whole file.
+ */
+export const MAX_EMBEDDED_SECONDS = 120;
+
 function player(cls: string, label: string, samples: Int16Array, rate: number): string {
-  return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="${wavDataUri(samples, rate)}"></audio></figure>`;
+  return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="${wavDataUri(samples.subarray(0, MAX_EMBEDDED_SECONDS * rate), rate)}"></audio></figure>`;
 }
 
 function db(v: number): string {
