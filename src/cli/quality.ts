@@ -10,6 +10,7 @@ import { snr, type Snr } from '../audio/snr.js';
 import { mulawKbps, mulawRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
 import { pcaBound, pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
+import { codeSubspace, type SubspaceFit } from '../model/subspace.js';
 import type { Network } from '../model/network.js';
 import { specialFileKind, writeOutput, writeTarget } from '../util/atomic.js';
 import { errnoText } from '../util/input-file.js';
@@ -58,6 +59,15 @@ export async function references(original: Int16Array, scale: number, sampleRate
 /** "PCA-10 bound" for the course's one-hidden-layer network, "PCA-10 reference" for deeper ones. */
 export function pcaName(ref: Pick<PcaReference, 'k' | 'isBound'>): string {
   return `PCA-${ref.k} ${ref.isBound ? 'bound' : 'reference'}`;
+}
+
+/** "your code spans 87.8 % of the best 10-dimensional subspace" (the mean cos² of the principal angles: docs/report.md). */
+export function subspaceLine(fit: SubspaceFit, label: string): string {
+  return `${label}your code spans ${(fit.share * 100).toFixed(1)} % of the best ${fit.k}-dimensional subspace`;
+}
+
+export function subspaceJson(fit: SubspaceFit): Record<string, unknown> {
+  return { share: fit.share, k: fit.k, rank: fit.rank, anglesDeg: fit.anglesDeg, cosines: fit.cosines };
 }
 
 /** A loss as printed: diverged weights give NaN, which is no number to show. */
@@ -190,11 +200,15 @@ export interface Made {
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound; made?: Made }> {
-  const ref = pcaBound(pcaShapeOf(net), frames.data, frames.count);
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
+  // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
+  const shape = pcaShapeOf(net);
+  const full = shape.isBound ? pcaReference(shape, frames.data, frames.count) : undefined;
+  const ref: PcaBound | PcaReference = full ?? pcaBound(shape, frames.data, frames.count);
+  const fit = full ? codeSubspace(net, full) : null;
   const why = ref.isBound ? `the least loss any ${ref.k}-number code through a linear decoder can reach` : `the best linear code of ${ref.k} numbers; a nonlinear decoder may beat it`;
-  const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`];
-  const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), reconstruction: null };
+  const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`, ...(fit ? [subspaceLine(fit, 'subspace:    ')] : [])];
+  const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), subspace: fit && subspaceJson(fit), reconstruction: null };
   if (outWav === undefined) return { lines, json, pca: ref };
   const rec = await trainReconstruction(outWav, net, scale, trained, sampleRate);
   lines.push(...rec.lines);

@@ -8,9 +8,8 @@ import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { samplePath } from './train.js';
-import { writeHtmlReport } from '../report-html.js';
-import { buildReportData, checkReportPath } from '../report-data.js';
-import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
+import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, subspaceJson, subspaceLine, writeWav } from '../quality.js';
+import { codeSubspace } from '../../model/subspace.js';
 
 interface ReconstructFlags {
   model: string;
@@ -36,7 +35,7 @@ export function registerReconstruct(program: Command): void {
       const wav = flags.wav ?? samplePath();
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
       if (flags.report !== undefined) {
-        await checkReportPath(flags.report);
+        await (await import('../report/data.js')).checkReportPath(flags.report);
         checkOutputPath(flags.report, '--report', [wav, flags.model]);
       }
       checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
@@ -53,7 +52,10 @@ export function registerReconstruct(program: Command): void {
       if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
       const refs = await references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const s = r.summary;
+      const fit = codeSubspace(net, refs.pca.ref);
       if (flags.report !== undefined) {
+        // Loaded on use, as in train.
+        const [{ writeHtmlReport }, { buildReportData }] = await Promise.all([import('../report/html.js'), import('../report/data.js')]);
         await writeHtmlReport(flags.report, buildReportData({
           title: `dlaudio reconstruct: ${net.sizes.join(' → ')}`,
           source: wav,
@@ -84,6 +86,7 @@ export function registerReconstruct(program: Command): void {
           clipped: s.clipped,
           loss: s.loss,
           ...referencesJson(refs, s.loss),
+          subspace: fit && subspaceJson(fit),
         }) + '\n');
         return;
       }
@@ -95,6 +98,7 @@ export function registerReconstruct(program: Command): void {
         `${label('SNR:')}${fmtDb(s.snr.snr)}   segmental ${fmtDb(s.snr.segmental)}`,
         `${label('clipped:')}${clippedText(s.clipped, r.samples.length)}`,
         `${label('loss:')}${fmt(s.loss)}   (mean Σ(Y−X)² per frame; ${pcaLossLine(refs.pca.ref, s.loss)})`,
+        ...(fit ? [subspaceLine(fit, label('subspace:'))] : []),
         ...referenceLines(refs, label),
       ];
       io.out.write(lines.join('\n') + '\n');

@@ -8,6 +8,7 @@ import { limitOf } from '../../util/limits.js';
 import { createNetwork, initNetwork, describeNetwork, hasBias, networkMeanLoss, networkParameterCount, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
+import { checkOutputPath } from '../quality.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
@@ -17,6 +18,7 @@ import { lrList } from '../lr-list.js';
 import { CountingRng, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
 import { samplePath } from './train.js';
+import type { ConfigValue } from '../report/html.js';
 
 const DEFAULT_LRS = '0.001,0.003,0.01,0.03,0.1';
 
@@ -33,6 +35,7 @@ interface SweepFlags extends NetworkFlags {
   workers?: number;
   log?: boolean;
   json?: boolean;
+  report?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -50,12 +53,17 @@ export function registerSweep(program: Command): void {
     .option('--init <model.json>', 'start every run from a saved model instead of random weights')
     .option('--workers <n>', 'threads training runs at once, this one included (default: one per core, at most one per run; 1: one run after another in this thread)', positiveInt)
     .option('--log', 'log-scale y axis for the loss curves')
-    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart');
+    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart')
+    .option('--report <file.html>', 'also write one self-contained HTML page: every curve on one chart, the final losses, the best lr');
   addNetworkOptions(cmd).action(async (flags: SweepFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) }; // usage errors before any work
     const wav = flags.wav ?? samplePath();
+    if (flags.report !== undefined) {
+      await (await import('../report/data.js')).checkReportPath(flags.report);
+      checkOutputPath(flags.report, '--report', [wav, ...(flags.init !== undefined ? [flags.init] : [])]);
+    }
     if (flags.wav === undefined && !flags.json) info(io, `no --wav given: sweeping on the bundled sample (${wav})`);
     process.exitCode = await runSweep(io, await loadAudio(wav), flags, c, setup);
   });
@@ -168,6 +176,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
 
   const sweep: Sweep = { audio, frames, net, scale, seed, flags, options, results, threads, workerThreads, wallSeconds, interrupted };
   io.out.write((flags.json ? JSON.stringify(toJson(sweep)) : renderSweep(io, sweep)) + '\n');
+  if (flags.report !== undefined) await writeSweepReport(io, flags.report, sweep);
 
   if (interrupted) return EXIT.interrupted;
   if (results.length > 0 && results.every((r) => r.stopped === 'diverged')) {
@@ -176,6 +185,29 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
     throw new UserError(`every learning rate diverged, even the smallest (lr ${fmt(s)}, at epoch ${results[0].epochs}): try smaller ones, e.g. --lr ${smaller}`, EXIT.diverged);
   }
   return EXIT.ok;
+}
+
+/** The HTML page: the same runs as the chart and table above, with the PCA-k line of these frames. */
+async function writeSweepReport(io: Io, path: string, s: Sweep): Promise<void> {
+  // Loaded on use: a sweep without --report does not pay for the page's modules.
+  const [{ writeHtmlReport }, { renderSweepReport }, { pcaReference, pcaShapeOf }] = await Promise.all([import('../report/html.js'), import('../report/sweep-html.js'), import('../../model/pca.js')]);
+  const byIndex = new Map(s.results.map((r) => [r.index, r]));
+  await writeHtmlReport(path, renderSweepReport({
+    title: `dlaudio sweep: ${s.net.sizes.join(' → ')}`,
+    source: s.audio.source.path,
+    seconds: (s.frames.count * FRAME_SIZE) / SAMPLE_RATE,
+    seed: s.seed,
+    epochs: s.flags.epochs,
+    log: s.flags.log === true,
+    runs: s.flags.lr.map((lr, i) => {
+      const r = byIndex.get(i);
+      return r ? { lr, losses: r.losses, stopped: r.stopped, seconds: r.seconds } : { lr, losses: [], stopped: 'not run', seconds: null };
+    }),
+    bestLr: bestRun(s.results)?.lr ?? null,
+    pca: pcaReference(pcaShapeOf(s.net), s.frames.data, s.frames.count),
+    config: toJson(s).config as Record<string, ConfigValue>,
+  }));
+  info(io, `report written to ${path}`);
 }
 
 function threadsText(threads: number): string {

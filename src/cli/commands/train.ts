@@ -18,8 +18,7 @@ import { renderLossChart, fmt, fmtInt, count } from '../render.js';
 import { positiveNumber, nonNegativeNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
-import { writeHtmlReport, type ConfigValue } from '../report-html.js';
-import { buildReportData, checkReportPath } from '../report-data.js';
+import type { ConfigValue } from '../report/html.js';
 import { checkDistinctOutputs, checkOutputPath, fmtLoss, trainQuality } from '../quality.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
@@ -80,7 +79,7 @@ export function registerTrain(program: Command): void {
     if (flags.play && flags.device === undefined) throw new UsageError('--play goes with --device: it plays the reconstruction on the phone that recorded (for a file: --out-wav FILE, then `dlaudio play FILE`)');
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
-    if (flags.report !== undefined) await checkReportPath(flags.report);
+    if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
     // The audio read: --wav, the bundled sample when neither --wav nor --device, or --keep's recording.
     const audioIn = flags.wav ?? (flags.device === undefined ? samplePath() : flags.keep);
     const inputs = [audioIn, flags.keep].filter((p): p is string => p !== undefined);
@@ -297,6 +296,8 @@ function toJson(r: Report): Record<string, unknown> {
 
 /** The HTML page: the frames trained on, through the trained weights (diverged ones too: the page shows why). */
 async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> {
+  // Loaded on use: the page's modules (FFT, PNG) cost start-up time a run without --report should not pay.
+  const [{ writeHtmlReport }, { buildReportData }] = await Promise.all([import('../report/html.js'), import('../report/data.js')]);
   const json = toJson(r);
   await writeHtmlReport(path, buildReportData({
     title: `dlaudio train: ${r.net.sizes.join(' → ')}`,
@@ -350,7 +351,7 @@ const KERNEL_NAMES: Record<TrainResult['kernel'], string> = {
 };
 
 /** "W 10×160 + V 160×10" for the course's network, "64×160 + 10×64 + … + biases 298" otherwise. */
-function parameterSummary(net: Network): string {
+export function parameterSummary(net: Network): string {
   const ae = asAutoEncoder(net);
   if (ae) return `W ${ae.hidden}×${FRAME_SIZE} + V ${FRAME_SIZE}×${ae.hidden}`;
   const biases = net.layers.reduce((n, l) => n + (l.b ? l.b.length : 0), 0);
