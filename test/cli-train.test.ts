@@ -185,7 +185,7 @@ json.dump({"format": "dlaudio-autoencoder", "version": 1, "frameSize": 160, "hid
     writeFileSync(bad, readFileSync(model, 'utf8').replace(/\[\s*-?[\d.e-]+,/, '[1e999,'));
     const r2 = await runBin(['train', '--init', bad]);
     expect(r2.code).toBe(1);
-    expectOneLine(r2.stderr, /not a valid dlaudio model: "W"\[0\]\[0\] is null, not a finite number/);
+    expectOneLine(r2.stderr, /not a valid dlaudio model: "W"\[0\]\[0\] is Infinity, not a finite number/);
   });
 });
 

@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderHtmlReport, escapeHtml, niceTicks, configText, MAX_EMBEDDED_SECONDS, type ReportData } from '../src/cli/report-html.js';
-import { checkReportPath } from '../src/cli/report-data.js';
+import { renderHtmlReport, escapeHtml, niceTicks, configText, MAX_EMBEDDED_SECONDS, type ReportData } from '../src/cli/report/html.js';
+import { checkReportPath } from '../src/cli/report/data.js';
 import { runBin } from './helpers/run.js';
 
 function data(over: Partial<ReportData> = {}): ReportData {
@@ -111,7 +111,8 @@ describe('HTML report renderer', () => {
     expect(html).toContain('<title>epoch 4: Infinity</title>');
     expect(html).toMatch(/class="notice">Training diverged at epoch 4/);
     const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-    expect(svgs.length).toBe(4);
+    // The loss chart, three waveforms, three spectrograms and their colour scale.
+    expect(svgs.length).toBe(8);
     for (const s of svgs) expect(s).not.toMatch(/NaN|Infinity"/);
     expect(html).toMatch(/data-key="finalLoss".*data-value="Infinity"/);
   });
@@ -155,12 +156,18 @@ describe('HTML report renderer', () => {
     expect(heights.filter((h) => h > 10)).toHaveLength(1);
   });
 
-  it('config values: lists, objects and null read as text', () => {
+  it('config values: human labels and words, the JSON key in data-key and the tooltip', () => {
     expect(configText([160, 64, 10, 64, 160])).toBe('160, 64, 10, 64, 160');
     expect(configText({ kind: 'adam', beta1: 0.9, extra: null })).toBe('kind: adam, beta1: 0.9, extra: —');
-    const html = renderHtmlReport(data({ config: { layers: [160, 10, 160], optimizer: { kind: 'sgd' } }, layers: [160, 64, 10, 64, 160] }));
-    expect(html).toContain('<div data-key="layers"><dt>layers</dt><dd>160, 10, 160</dd></div>');
-    expect(html).toContain('<dd>kind: sgd</dd>');
+    const html = renderHtmlReport(data({ config: { layers: [160, 10, 160], optimizer: { kind: 'sgd' }, frames: 450, droppedSamples: 12, shuffle: false, init: null, custom: 'x' }, layers: [160, 64, 10, 64, 160] }));
+    expect(html).toContain('<div data-key="layers" title="JSON key: layers"><dt>layer sizes</dt><dd>160 → 10 → 160</dd></div>');
+    expect(html).toContain('<dt>optimiser</dt><dd>plain SGD</dd>');
+    expect(html).toContain('<dt>frames trained</dt><dd>450</dd>');
+    expect(html).toContain('<dt>samples dropped at the end</dt><dd>12</dd>');
+    expect(html).toContain('<dt>frames shuffled each epoch</dt><dd>no</dd>');
+    expect(html).toContain('<dt>started from</dt><dd>random weights</dd>');
+    expect(html).toContain('<div data-key="custom" title="JSON key: custom"><dt>custom</dt><dd>x</dd></div>');
+    expect(renderHtmlReport(data({ config: { optimizer: { kind: 'adam', beta1: 0.9 } } }))).toContain('<dd>adam (beta1 0.9)</dd>');
     expect(html).toContain('(160 samples → 10 numbers → 160 samples)');
     expect(renderHtmlReport(data())).not.toContain('numbers →');
   });
@@ -188,5 +195,12 @@ describe('--report path checks', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('Training');
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dlaudio: cannot write the report to .*r\.html: the folder .* does not exist or is not writable$/)]);
+  });
+
+  it('sweep refuses a --report that is not .html before sweeping, in one line', async () => {
+    const r = await runBin(['sweep', '--epochs', '1', '--report', join(dir, 'r.txt')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('Sweeping');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dlaudio: --report .*r\.txt: the report is an HTML page; give a file name ending in \.html/)]);
   });
 });

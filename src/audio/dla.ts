@@ -10,6 +10,7 @@
  */
 import { UserError } from '../errors.js';
 import { crc32 } from '../util/crc32.js';
+import { checkLimit, inferenceWork, parameterCount } from '../util/limits.js';
 import type { Layer } from '../model/network.js';
 
 export const DLA_MAGIC = 'DLAU';
@@ -139,27 +140,27 @@ export function readDla(bytes: Uint8Array, name: string): DlaFile {
   };
   const layerCount = v.getUint16(34, true);
   if (layerCount < 1) throw invalid('it has no decoder layer');
-  let at = DLA_HEADER_BYTES;
   const end = declared - CRC_BYTES;
+  // From the headers alone, before any array is made: a small file must not ask for gigabytes or minutes.
+  const fix = 'is it a file written by dlaudio compress?';
+  checkLimit('layers', layerCount, `${name} has a decoder of`, { fix });
+  const shapes = layerShapes(v, layerCount, end, invalid);
+  const sizes = [shapes[0].inSize, ...shapes.map((l) => l.outSize)];
+  checkLimit('parameters', parameterCount(sizes, shapes.some((l) => l.hasBias)), `${name} has a decoder of`, { fix });
+  checkLimit('samples', head.frameCount * head.frameSize, `${name} would decode to`, { fix });
+  checkLimit('work', inferenceWork(sizes, head.frameCount), `${name} would need`, { after: 'to decode', fix });
+  let at = DLA_HEADER_BYTES;
+  const decoder: Layer[] = shapes.map((shape) => {
+    at += LAYER_HEADER_BYTES;
+    const W = new Float32Array(shape.inSize * shape.outSize);
+    const b = shape.hasBias ? new Float32Array(shape.outSize) : null;
+    for (let i = 0; i < W.length; i++, at += 4) W[i] = v.getFloat32(at, true);
+    if (b) for (let i = 0; i < b.length; i++, at += 4) b[i] = v.getFloat32(at, true);
+    return { inSize: shape.inSize, outSize: shape.outSize, W, b, relu: shape.relu };
+  });
   const need = (n: number, what: string): void => {
     if (at + n > end) throw invalid(`${what} run past the end of the file`);
   };
-  const decoder: Layer[] = [];
-  for (let l = 0; l < layerCount; l++) {
-    need(LAYER_HEADER_BYTES, `decoder layer ${l}'s header`);
-    const inSize = v.getUint16(at, true);
-    const outSize = v.getUint16(at + 2, true);
-    const act = v.getUint8(at + 4);
-    const hasBias = v.getUint8(at + 5);
-    if (act > 1 || hasBias > 1) throw invalid(`decoder layer ${l} has activation ${act} and bias flag ${hasBias}, expected 0 or 1`);
-    at += LAYER_HEADER_BYTES;
-    const W = new Float32Array(inSize * outSize);
-    const b = hasBias ? new Float32Array(outSize) : null;
-    need(4 * (W.length + (b ? b.length : 0)), `decoder layer ${l}'s weights`);
-    for (let i = 0; i < W.length; i++, at += 4) W[i] = v.getFloat32(at, true);
-    if (b) for (let i = 0; i < b.length; i++, at += 4) b[i] = v.getFloat32(at, true);
-    decoder.push({ inSize, outSize, W, b, relu: act === 1 });
-  }
   const maxima = new Float32Array(head.range === 'unit' ? head.codeSize : 1);
   need(4 * maxima.length, 'the code ranges');
   for (let i = 0; i < maxima.length; i++, at += 4) maxima[i] = v.getFloat32(at, true);
@@ -170,6 +171,32 @@ export function readDla(bytes: Uint8Array, name: string): DlaFile {
   const why = structProblem(f);
   if (why) throw invalid(why);
   return f;
+}
+
+interface LayerShape {
+  inSize: number;
+  outSize: number;
+  hasBias: boolean;
+  relu: boolean;
+}
+
+/** The decoder layers' headers, each checked to lie within the file, without reading any weight. */
+function layerShapes(v: DataView, layerCount: number, end: number, invalid: (why: string) => UserError): LayerShape[] {
+  const shapes: LayerShape[] = [];
+  let at = DLA_HEADER_BYTES;
+  for (let l = 0; l < layerCount; l++) {
+    if (at + LAYER_HEADER_BYTES > end) throw invalid(`decoder layer ${l}'s header run past the end of the file`);
+    const inSize = v.getUint16(at, true);
+    const outSize = v.getUint16(at + 2, true);
+    const act = v.getUint8(at + 4);
+    const hasBias = v.getUint8(at + 5);
+    if (act > 1 || hasBias > 1) throw invalid(`decoder layer ${l} has activation ${act} and bias flag ${hasBias}, expected 0 or 1`);
+    const shape = { inSize, outSize, hasBias: hasBias === 1, relu: act === 1 };
+    at += layerBytes(shape);
+    if (at > end) throw invalid(`decoder layer ${l}'s weights run past the end of the file`);
+    shapes.push(shape);
+  }
+  return shapes;
 }
 
 function hex(n: number): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, EXIT } from '../errors.js';
 import { isDebugEnv } from '../util/output.js';
+import { escapeControls } from '../util/terminal.js';
 import { registerCommands } from './commands/index.js';
 
 /** Runs the CLI and returns the process exit code (never throws). */
@@ -48,7 +49,8 @@ function reportError(e: unknown, verbose: boolean): number {
   const showStack = verbose || isDebugEnv();
   if (e instanceof UserError) {
     // One line whatever a message quotes (a file's text, a device's reply).
-    process.stderr.write(`dlaudio: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    // One line, and no control character from a quoted name reaches the terminal.
+    process.stderr.write(`dlaudio: ${escapeControls(e.message.replace(/\s*\n\s*/g, ' '))}\n`);
     if (showStack) {
       if (e.stack) process.stderr.write(e.stack + '\n');
       if (e.cause instanceof Error && e.cause.stack) process.stderr.write('caused by: ' + e.cause.stack + '\n');
@@ -56,7 +58,7 @@ function reportError(e: unknown, verbose: boolean): number {
     return e.exitCode;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`dlaudio: unexpected error: ${msg.replace(/\s*\n\s*/g, ' ')} (run again with --verbose for details, and please report it)\n`);
+  process.stderr.write(`dlaudio: unexpected error: ${escapeControls(msg.replace(/\s*\n\s*/g, ' '))} (run again with --verbose for details, and please report it)\n`);
   if (showStack && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
   return EXIT.failure;
 }
@@ -73,7 +75,7 @@ function oneLineUsageError(text: string, argv: readonly string[], commands: read
     .replace(/^option '(-[^ ']+)[^']*' argument '(.*)' is invalid\. /, (_, flag: string, value: string) => `${flag} ${value} is invalid: `);
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
   const help = command !== undefined && commands.includes(command) ? `dlaudio ${command} --help lists the options` : 'dlaudio --help lists the commands';
-  return `dlaudio: ${message} (${help})\n`;
+  return `dlaudio: ${escapeControls(message)} (${help})\n`;
 }
 
 function packageVersion(): string {

@@ -11,6 +11,7 @@ import { FRAME_SIZE } from '../audio/frames.js';
 import { UsageError } from '../errors.js';
 import type { OptimizerKind, OptimizerSpec } from '../model/optimizer.js';
 import { intInRange, positiveInt } from './options.js';
+import { checkNetworkSize } from '../util/limits.js';
 
 export const DEFAULT_HIDDEN = 10;
 export const DEFAULT_MOMENTUM = 0.9;
@@ -95,6 +96,7 @@ export function networkSpecFrom(flags: NetworkFlags, cmd: Command): NetworkSpec 
     if (flags.hidden !== undefined && !(sizes.length === 3 && sizes[1] === flags.hidden)) {
       throw new UsageError(`--hidden ${flags.hidden} means --layers ${FRAME_SIZE},${flags.hidden},${FRAME_SIZE}, but --layers ${sizes.join(',')} was also given: give only one of them`);
     }
+    checkNetworkSize(sizes, bias, `--layers ${sizes.length > 8 ? `${sizes.slice(0, 4).join(',')},…,${sizes[sizes.length - 1]}` : sizes.join(',')} has`, { usage: true });
     return { sizes: [...sizes], bias, given };
   }
   const h = flags.hidden ?? DEFAULT_HIDDEN;

@@ -3,15 +3,18 @@
  * audio: SNR against the input, clipped samples, and the two reference points on the same input,
  * 8-bit µ-law (no training at all) and PCA-k (the best k-number linear code).
  */
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { encodeWav16 } from '../audio/wav.js';
 import { snr, type Snr } from '../audio/snr.js';
 import { mulawKbps, mulawRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
 import { pcaBound, pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
+import { codeSubspace, type SubspaceFit } from '../model/subspace.js';
 import type { Network } from '../model/network.js';
-import { writeOutput } from '../util/atomic.js';
+import { specialFileKind, writeOutput, writeTarget } from '../util/atomic.js';
+import { errnoText } from '../util/input-file.js';
+import { sameFile } from '../util/paths.js';
 import { UserError, UsageError } from '../errors.js';
 import { fmt, fmtInt } from './render.js';
 
@@ -58,6 +61,15 @@ export function pcaName(ref: Pick<PcaReference, 'k' | 'isBound'>): string {
   return `PCA-${ref.k} ${ref.isBound ? 'bound' : 'reference'}`;
 }
 
+/** "your code spans 87.8 % of the best 10-dimensional subspace" (the mean cos² of the principal angles: docs/report.md). */
+export function subspaceLine(fit: SubspaceFit, label: string): string {
+  return `${label}your code spans ${(fit.share * 100).toFixed(1)} % of the best ${fit.k}-dimensional subspace`;
+}
+
+export function subspaceJson(fit: SubspaceFit): Record<string, unknown> {
+  return { share: fit.share, k: fit.k, rank: fit.rank, anglesDeg: fit.anglesDeg, cosines: fit.cosines };
+}
+
 /** A loss as printed: diverged weights give NaN, which is no number to show. */
 export function fmtLoss(x: number): string {
   return Number.isNaN(x) ? 'not a number (diverged weights)' : fmt(x);
@@ -99,21 +111,31 @@ export function referencesJson(r: Reference, modelLoss?: number): Record<string,
 }
 
 /**
- * Before any work: an output whose folder is missing, that is a folder, or that is one of the
- * inputs is refused now rather than after training or encoding.
+ * Before any work: an output whose folder is missing or not writable, that is a folder or a
+ * device, or that is one of the inputs (by its real file: symbolic and hard links too) is refused
+ * now rather than after training or encoding.
  */
 export function checkOutputPath(out: string, option: string, inputs: readonly string[] = []): void {
-  for (const i of inputs) if (resolve(i) === resolve(out)) throw new UsageError(`${option} ${out} is also an input: give another name`);
+  for (const i of inputs) if (sameFile(i, out)) throw new UsageError(`${option} ${out} is also an input: give another name`);
   const dir = dirname(out);
   const stat = (p: string) => {
     try {
       return statSync(p, { throwIfNoEntry: false });
     } catch (e) {
-      throw new UserError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (give another path with ${option})`, 1, { cause: e });
+      throw new UserError(`cannot write ${out}: ${errnoText((e as NodeJS.ErrnoException).code, e)} (give another path with ${option})`, 1, { cause: e });
     }
   };
   if (!stat(dir)?.isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist (create it, or give another path with ${option})`);
-  if (stat(out)?.isDirectory()) throw new UserError(`cannot write ${out}: it is a folder; give a file name with ${option}`);
+  const kind = specialFileKind(out);
+  if (kind === 'a folder') throw new UserError(`cannot write ${out}: it is a folder; give a file name with ${option}`);
+  if (kind !== null) throw new UserError(`cannot write ${out}: it is ${kind}, not a regular file; give a file name with ${option}`);
+  try {
+    accessSync(dirname(writeTarget(out)), constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable (permission denied)';
+    throw new UserError(`cannot write ${out}: the folder ${dir} ${why}; give another path with ${option}`, 1, { cause: e });
+  }
 }
 
 /** Two outputs of one command given the same path: the second would overwrite the first. */
@@ -123,7 +145,7 @@ export function checkDistinctOutputs(outputs: ReadonlyArray<readonly [option: st
     for (let j = i + 1; j < given.length; j++) {
       const [a, pa] = given[i];
       const [b, pb] = given[j];
-      if (resolve(pa) === resolve(pb)) throw new UsageError(`${a} ${pa} and ${b} ${pb} are the same file: give each its own name`);
+      if (sameFile(pa, pb)) throw new UsageError(`${a} ${pa} and ${b} ${pb} are the same file: give each its own name`);
     }
   }
 }
@@ -178,11 +200,15 @@ export interface Made {
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound; made?: Made }> {
-  const ref = pcaBound(pcaShapeOf(net), frames.data, frames.count);
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
+  // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
+  const shape = pcaShapeOf(net);
+  const full = shape.isBound ? pcaReference(shape, frames.data, frames.count) : undefined;
+  const ref: PcaBound | PcaReference = full ?? pcaBound(shape, frames.data, frames.count);
+  const fit = full ? codeSubspace(net, full) : null;
   const why = ref.isBound ? `no ${ref.k}-number code with a linear decoder does better` : `the best linear ${ref.k}-number code; a deeper net may beat it`;
-  const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`];
-  const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), reconstruction: null };
+  const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`, ...(fit ? [subspaceLine(fit, 'subspace:    ')] : [])];
+  const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), subspace: fit && subspaceJson(fit), reconstruction: null };
   if (outWav === undefined) return { lines, json, pca: ref };
   const rec = await trainReconstruction(outWav, net, scale, trained, sampleRate);
   lines.push(...rec.lines);

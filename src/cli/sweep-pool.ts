@@ -150,7 +150,7 @@ export function runPool(jobs: readonly SweepJob[], frames: Float64Array, count: 
           },
         });
         if (ended) return;
-        if (r.stopped !== 'diverged') estimate(r.losses.length, 0); // a diverged run tells nothing of the others' pace
+        if (r.stopped !== 'diverged') estimate(r.epochs, 0); // a diverged run tells nothing of the others' pace
         record(r);
       }
       check();

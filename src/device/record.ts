@@ -3,7 +3,7 @@ import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { UserError, UsageError, EXIT } from '../errors.js';
 import { progress, warn, type Io, type Progress } from '../util/output.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { specialFileKind, writeFileAtomic } from '../util/atomic.js';
 import { openPhone } from './open-phone.js';
 import { canRecord, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
@@ -78,6 +78,9 @@ async function checkWritable(out: string): Promise<void> {
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`);
   if ((await stat(out).catch(() => undefined))?.isDirectory()) throw new UserError(`cannot write ${out}: it is a folder; give a file name with --out`);
+  // A device or a pipe would be replaced by a regular file by the rename.
+  const kind = specialFileKind(out);
+  if (kind !== null && kind !== 'a folder') throw new UserError(`cannot write ${out}: it is ${kind}, not a regular file; give a file name with --out`);
   await access(dir, constants.W_OK).catch(() => { throw new UserError(`cannot write ${out}: the folder ${dir} is not writable`); });
 }
 

@@ -14,9 +14,10 @@
  *
  * Numbers are float32 values, written in full (shortest round-trip) precision.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeOutput } from '../util/atomic.js';
+import { readInputFile } from '../util/input-file.js';
+import { checkLimit, checkNetworkSize, groupDigits, limitOf, quoteValue, raiseHint } from '../util/limits.js';
 import { createAutoEncoder } from './autoencoder.js';
 import { asAutoEncoder, createNetwork, fromAutoEncoder, type Network } from './network.js';
 
@@ -59,25 +60,28 @@ export function modelToJson(net: Network, scale: number): string {
 }
 
 export async function saveModel(path: string, net: Network, scale: number): Promise<void> {
-  try {
-    await writeFileAtomic(path, modelToJson(net, scale));
-  } catch (e) {
-    throw new UserError(`cannot write the model to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the folder exists and is writable)`, 1, { cause: e });
-  }
+  await writeOutput(path, modelToJson(net, scale), 'the model');
+}
+
+/** A scale so small that frames overflow float64 (x⁴ appears in PCA's eigen-solver) is no model's. */
+export function scaleOverflows(scale: number): boolean {
+  return !Number.isFinite(FRAME * (32768 / scale) ** 4);
 }
 
 export function loadModel(path: string): SavedModel {
   const bad = (why: string): UserError => new UserError(`${path} is not a valid dlaudio model: ${why} (give a .json written by \`dlaudio train --save\`)`);
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw new UserError(`${path} is a folder, not a model file: give the .json written by \`dlaudio train --save\``);
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`model file not found: ${path} (write one with \`dlaudio train --save ${path}\`)`);
-    throw new UserError(`cannot read the model ${path}: ${code ?? (e as Error).message}`, 1, { cause: e });
+  const bytes = readInputFile(path, {
+    kind: 'model file',
+    hint: 'give the .json written by `dlaudio train --save`',
+    notFound: `model file not found: ${path} (write one with \`dlaudio train --save ${path}\`)`,
+  });
+  // Before JSON.parse: 500 MB of "0," would become 2 GB of arrays. A model has about one comma per weight.
+  let commas = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x2c) commas++;
+  if (commas > limitOf('parameters') + 100_000) {
+    throw new UserError(`${path} holds ${groupDigits(commas)} values, more than a model within dlaudio's limit of ${groupDigits(limitOf('parameters'))} parameters has (is it a model written by dlaudio train --save?); ${raiseHint('parameters')}`);
   }
+  const text = new TextDecoder().decode(bytes);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -87,18 +91,20 @@ export function loadModel(path: string): SavedModel {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('expected a JSON object');
   const d = doc as Record<string, unknown>;
-  if (d.format !== MODEL_FORMAT) throw bad(`"format" is ${JSON.stringify(d.format)}, expected "${MODEL_FORMAT}"`);
-  if (d.version !== 1 && d.version !== 2) throw bad(`"version" is ${JSON.stringify(d.version)}; this dlaudio reads versions 1 and 2`);
+  if (d.format !== MODEL_FORMAT) throw bad(`"format" is ${quoteValue(d.format)}, expected "${MODEL_FORMAT}"`);
+  if (d.version !== 1 && d.version !== 2) throw bad(`"version" is ${quoteValue(d.version)}; this dlaudio reads versions 1 and 2`);
   const posInt = (v: unknown, what: string): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`${what} must be a positive integer (got ${JSON.stringify(v)})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`${what} must be a positive integer (got ${quoteValue(v)})`);
     return v;
   };
   const frameSize = posInt(d.frameSize, '"frameSize"');
   if (frameSize !== FRAME) throw bad(`"frameSize" is ${frameSize}; dlaudio frames are ${FRAME} samples`);
   const scale = d.scale;
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw bad(`"scale" must be a positive number (got ${JSON.stringify(scale)})`);
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw bad(`"scale" must be a positive number (got ${quoteValue(scale)})`);
+  if (scaleOverflows(scale)) throw bad(`"scale" is ${scale}, so small that the frames would overflow the arithmetic (the course's is 32000)`);
   if (d.version === 1) {
     const hidden = posInt(d.hidden, '"hidden"');
+    checkNetworkSize([frameSize, hidden, frameSize], false, `${path} has`);
     const ae = createAutoEncoder(frameSize, hidden);
     readMatrix(d.W, 'W', hidden, frameSize, ae.W, bad);
     readMatrix(d.V, 'V', frameSize, hidden, ae.V, bad);
@@ -111,6 +117,8 @@ export function loadModel(path: string): SavedModel {
 function readLayers(d: Record<string, unknown>, path: string, bad: (why: string) => UserError, posInt: (v: unknown, what: string) => number): Network {
   const list = d.layers;
   if (!Array.isArray(list) || list.length < 1) throw bad('"layers" must be a list of at least one layer');
+  // Before reading any layer: 100 000 layers must be refused, not walked.
+  checkLimit('layers', list.length, `${path} has`, { fix: 'is it a model written by dlaudio train --save?' });
   const sizes: number[] = [];
   const specs = list.map((item: unknown, l) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw bad(`layers[${l}] must be an object with "in", "out", "activation", "W"`);
@@ -119,7 +127,7 @@ function readLayers(d: Record<string, unknown>, path: string, bad: (why: string)
     const outSize = posInt(o.out, `layers[${l}].out`);
     const last = l === list.length - 1;
     const expected = last ? 'linear' : 'relu';
-    if (o.activation !== expected) throw bad(`layers[${l}].activation is ${JSON.stringify(o.activation)}, expected "${expected}" (ReLU after every layer but the last)`);
+    if (o.activation !== expected) throw bad(`layers[${l}].activation is ${quoteValue(o.activation)}, expected "${expected}" (ReLU after every layer but the last)`);
     // Shapes that do not chain are a usage mistake (exit 2): the file is readable, the network is impossible.
     const chainError = (why: string): UserError => new UserError(`${path}: the layers do not chain: ${why}`, 2);
     if (l === 0 && inSize !== FRAME) throw chainError(`layers[0].in is ${inSize}, expected ${FRAME} (the frame size)`);
@@ -129,9 +137,11 @@ function readLayers(d: Record<string, unknown>, path: string, bad: (why: string)
     sizes.push(outSize);
     return o;
   });
-  if (d.sizes !== undefined && JSON.stringify(d.sizes) !== JSON.stringify(sizes)) throw bad(`"sizes" is ${JSON.stringify(d.sizes)} but the layers give ${JSON.stringify(sizes)}`);
+  const sameSizes = Array.isArray(d.sizes) && d.sizes.length === sizes.length && d.sizes.every((n, i) => n === sizes[i]);
+  if (d.sizes !== undefined && !sameSizes) throw bad(`"sizes" is ${Array.isArray(d.sizes) && d.sizes.length <= 20 ? `[${d.sizes.map((v) => quoteValue(v, 12)).join(',')}]` : quoteValue(d.sizes)} but the layers give ${JSON.stringify(sizes)}`);
   const withBias = specs.map((o) => o.b !== undefined);
   if (withBias.some((x) => x !== withBias[0])) throw bad('either every layer has "b" or none does');
+  checkNetworkSize(sizes, withBias[0], `${path} has`);
   const net = createNetwork(sizes, { bias: withBias[0] });
   net.layers.forEach((layer, l) => {
     readMatrix(specs[l].W, `layers[${l}].W`, layer.outSize, layer.inSize, layer.W, bad);
@@ -145,7 +155,9 @@ function readMatrix(m: unknown, name: string, nRows: number, nCols: number, into
   m.forEach((row: unknown, r) => {
     if (!Array.isArray(row) || row.length !== nCols) throw bad(`"${name}" row ${r} must have ${nCols} numbers (got ${Array.isArray(row) ? row.length : typeof row})`);
     row.forEach((v: unknown, c) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`"${name}"[${r}][${c}] is ${JSON.stringify(v)}, not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`"${name}"[${r}][${c}] is ${quoteValue(v)}, not a finite number`);
+      // Weights are float32: 1e39 would silently become Infinity.
+      if (!Number.isFinite(Math.fround(v))) throw bad(`"${name}"[${r}][${c}] is ${v}, beyond the float32 range (±3.4e38) weights are kept in`);
       into[r * nCols + c] = v;
     });
   });

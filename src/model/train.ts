@@ -1,6 +1,7 @@
 /**
  * The training loop around a kernel: epochs, shuffling, divergence, progress, stop.
- * It yields to the event loop every ~50 ms so a spinner can move and Ctrl-C can land.
+ * It yields to the event loop every ~50 ms, inside an epoch too when it is long, so a spinner can
+ * move and Ctrl-C can land.
  * The course's setting (160 → h → 160, no biases, batch 1, SGD) runs the fused course kernels;
  * everything else runs the general back-propagation: in WebAssembly SIMD (wasm-backprop.ts) when
  * it can, else in TypeScript (backprop.ts).
@@ -11,7 +12,8 @@ import { WasmSgdKernel, wasmKernelAvailable } from './wasm-kernel.js';
 import { BackpropKernel } from './backprop.js';
 import { WasmBackpropKernel, wasmBackpropAvailable, wasmBackpropUnsupported } from './wasm-backprop.js';
 import type { Rng } from './rng.js';
-import { asAutoEncoder, fromAutoEncoder, networkMeanLoss, type Network } from './network.js';
+import { asAutoEncoder, fromAutoEncoder, networkMeanLoss, networkParameterCount, type Network } from './network.js';
+import { LossHistory, type BucketedLosses } from './loss-history.js';
 import type { OptimizerSpec } from './optimizer.js';
 
 export type { OptimizerSpec, OptimizerKind } from './optimizer.js';
@@ -39,6 +41,8 @@ export interface TrainOptions {
    * 'backprop-ts': always its TypeScript version, the readable reference.
    */
   engine?: 'auto' | 'backprop' | 'backprop-ts';
+  /** Frame-steps × parameters per kernel call (default SLICE_WORK); tests make it small. */
+  sliceWork?: number;
 }
 
 /** The course's kernels ('wasm', 'js'), the general back-propagation in WebAssembly or TypeScript. */
@@ -50,20 +54,81 @@ export type KernelName = 'wasm' | 'js' | 'wasm-backprop' | 'backprop';
  * goes through the general back-propagation, whose WebAssembly version is ~15× faster than its
  * TypeScript one (the fallback, and the only one for float64 weights).
  */
-function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): { kernel: EpochKernel; name: KernelName } {
+function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): { kernel: EpochKernel; name: KernelName; fallback: string | null } {
   const batch = opts.batch ?? 1;
   const sgd = (opts.optimizer?.kind ?? 'sgd') === 'sgd';
   const ae = asAutoEncoder(net);
   const engine = opts.engine ?? 'auto';
+  // A WebAssembly kernel that cannot get its memory (ulimit -v, a huge network) falls back to TypeScript.
+  let fallback: string | null = null;
+  const tryWasm = (make: () => EpochKernel): EpochKernel | null => {
+    try {
+      return make();
+    } catch (e) {
+      fallback = e instanceof Error ? e.message : String(e);
+      return null;
+    }
+  };
   if (ae && batch === 1 && sgd && engine === 'auto') {
-    if (ae.W instanceof Float32Array && wasmKernelAvailable()) return { kernel: new WasmSgdKernel(ae, frames, count), name: 'wasm' };
-    return { kernel: new SgdKernel(ae), name: 'js' };
+    const wasm = ae.W instanceof Float32Array && wasmKernelAvailable() ? tryWasm(() => new WasmSgdKernel(ae, frames, count)) : null;
+    return wasm ? { kernel: wasm, name: 'wasm', fallback } : { kernel: new SgdKernel(ae), name: 'js', fallback };
   }
   const spec = { batch, optimizer: opts.optimizer };
   if (engine !== 'backprop-ts' && wasmBackpropUnsupported(net) === null && wasmBackpropAvailable()) {
-    return { kernel: new WasmBackpropKernel(net, frames, count, spec), name: 'wasm-backprop' };
+    const wasm = tryWasm(() => new WasmBackpropKernel(net, frames, count, spec));
+    if (wasm) return { kernel: wasm, name: 'wasm-backprop', fallback };
   }
-  return { kernel: new BackpropKernel(net, spec), name: 'backprop' };
+  return { kernel: new BackpropKernel(net, spec), name: 'backprop', fallback };
+}
+
+/**
+ * Frame-steps × parameters one kernel call may take: ~10 ms in WebAssembly, ~0.2 s in TypeScript,
+ * so Ctrl-C lands within half a second whatever the network and the file. Epochs smaller than this
+ * run in one call (bit for bit as before); larger ones in slices of whole batches.
+ */
+export const SLICE_WORK = 20_000_000;
+
+/** Yields to the event loop (a spinner moves, Ctrl-C lands) when ~50 ms have passed since the last time. */
+class Slicer {
+  private sliceStart = performance.now();
+  /** milliseconds spent working (not yielding) */
+  busy = 0;
+  due(): boolean {
+    return performance.now() - this.sliceStart > 50;
+  }
+  async pause(): Promise<void> {
+    this.busy += performance.now() - this.sliceStart;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+  }
+  async maybeYield(): Promise<boolean> {
+    if (!this.due()) return false;
+    await this.pause();
+    return true;
+  }
+  end(): void {
+    this.busy += performance.now() - this.sliceStart;
+    this.sliceStart = performance.now();
+  }
+}
+
+/**
+ * The mean loss of `net` on the frames, yielding every ~50 ms: NaN when `shouldStop` turned true
+ * first. For the initial loss and the model loss after training, which on a long file and a wide
+ * network take as long as an epoch.
+ */
+export async function meanLossYielding(net: Network, frames: Float64Array, count: number, shouldStop?: () => boolean): Promise<number> {
+  const n = net.sizes[0];
+  const step = Math.max(1, Math.floor(SLICE_WORK / Math.max(1, networkParameterCount(net))));
+  if (step >= count) return networkMeanLoss(net, frames, count);
+  const slicer = new Slicer();
+  let sum = 0;
+  for (let t = 0; t < count; t += step) {
+    const m = Math.min(step, count - t);
+    sum += networkMeanLoss(net, frames.subarray(t * n, (t + m) * n), m) * m;
+    if (await slicer.maybeYield() && shouldStop?.()) return NaN;
+  }
+  return count > 0 ? sum / count : NaN;
 }
 
 export type StopReason = 'done' | 'diverged' | 'interrupted';
@@ -71,10 +136,22 @@ export type StopReason = 'done' | 'diverged' | 'interrupted';
 export interface TrainResult {
   /** Which kernel ran: the course's WASM or TS kernel, or the general back-propagation's. */
   kernel: KernelName;
-  /** Mean L over the frames with the initial weights. */
+  /** Why a WebAssembly kernel could not be used (TypeScript ran instead), or null. */
+  fallback: string | null;
+  /** Mean L over the frames with the initial weights (NaN when stopped before it was measured). */
   initialLoss: number;
-  /** losses[e] = mean over the frames of L, each measured just before its own update, in epoch e. */
+  /**
+   * losses[e] = mean over the frames of L, each measured just before its own update, in epoch e;
+   * past EXACT_EPOCHS epochs, the mean of each bucket of `bucketed` instead.
+   */
   losses: number[];
+  /** Epochs run to their end. */
+  epochs: number;
+  /** The first and the last epoch's loss (NaN when none ran). */
+  firstLoss: number;
+  finalLoss: number;
+  /** The buckets and the exact first and last losses of a very long run, or null (losses has every epoch). */
+  bucketed: BucketedLosses | null;
   stopped: StopReason;
   seconds: number;
   /** Frame-steps (one forward + backward + update on one frame) per second. */
@@ -84,38 +161,64 @@ export interface TrainResult {
 /** Trains `net` in place. An AutoEncoder is the course's network seen through its W and V. */
 export async function train(model: Network | AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
   const net = 'layers' in model ? model : fromAutoEncoder(model);
-  const { kernel, name } = makeKernel(net, frames, count, opts);
+  const { kernel, name, fallback } = makeKernel(net, frames, count, opts);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const divergeFactor = opts.divergeFactor ?? 1e6;
-  const losses: number[] = [];
-  // Measured before the first step: a too-large lr can blow up within epoch 1 already.
-  const initialLoss = opts.initialLoss ?? networkMeanLoss(net, frames, count);
+  const history = new LossHistory();
+  const batch = opts.batch ?? 1;
+  // Frames per kernel call: the whole epoch when it is small, else whole batches of about SLICE_WORK.
+  const params = Math.max(1, networkParameterCount(net));
+  const sliceWork = opts.sliceWork ?? SLICE_WORK;
+  const perCall = count * params <= sliceWork ? count : Math.max(batch, Math.floor(sliceWork / params / batch) * batch);
+  const inOrder = perCall < count && order === null ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   let stopped: StopReason = 'done';
-  let busy = 0; // milliseconds spent training (not yielding)
-  let sliceStart = performance.now();
-  for (let e = 0; e < opts.epochs; e++) {
+  // Measured before the first step: a too-large lr can blow up within epoch 1 already.
+  const initialLoss = opts.initialLoss ?? await meanLossYielding(net, frames, count, opts.shouldStop);
+  const slicer = new Slicer(); // training time starts here, as stepsPerSecond counts only steps
+  if (Number.isNaN(initialLoss) && opts.shouldStop?.()) stopped = 'interrupted';
+  for (let e = 0; e < opts.epochs && stopped === 'done'; e++) {
     if (order !== null) rng.shuffle(order);
-    const loss = kernel.epoch(frames, order, count, opts.lr) / count;
-    losses.push(loss);
+    let sum = 0;
+    if (perCall >= count) sum = kernel.epoch(frames, order, count, opts.lr);
+    else {
+      const all = (order ?? inOrder) as Uint32Array;
+      for (let t = 0; t < count; t += perCall) {
+        sum += kernel.epoch(frames, all.subarray(t, Math.min(count, t + perCall)), Math.min(perCall, count - t), opts.lr);
+        if (t + perCall < count && await slicer.maybeYield() && opts.shouldStop?.()) {
+          stopped = 'interrupted';
+          break;
+        }
+      }
+      if (stopped !== 'done') break;
+    }
+    const loss = sum / count;
+    history.push(loss);
     if (!Number.isFinite(loss) || loss > divergeFactor * initialLoss) {
       stopped = 'diverged';
       break;
     }
-    const now = performance.now();
-    if (now - sliceStart > 50 && e + 1 < opts.epochs) {
-      busy += now - sliceStart;
+    if (e + 1 < opts.epochs && slicer.due()) {
+      // Progress before the pause: a sweep estimates the pace from it, not counting the pause.
       opts.onProgress?.(e + 1, loss);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-      if (opts.shouldStop?.()) {
-        stopped = 'interrupted';
-        break;
-      }
+      await slicer.pause();
+      if (opts.shouldStop?.()) stopped = 'interrupted';
     }
   }
-  if (stopped !== 'interrupted') busy += performance.now() - sliceStart;
+  slicer.end();
   kernel.finish();
-  const seconds = busy / 1000;
-  const steps = losses.length * count;
-  return { kernel: name, initialLoss, losses, stopped, seconds, stepsPerSecond: seconds > 0 ? steps / seconds : 0 };
+  const seconds = slicer.busy / 1000;
+  const steps = history.count * count;
+  return {
+    kernel: name,
+    fallback,
+    initialLoss,
+    losses: history.series(),
+    epochs: history.count,
+    firstLoss: history.first,
+    finalLoss: history.last,
+    bucketed: history.summary(),
+    stopped,
+    seconds,
+    stepsPerSecond: seconds > 0 ? steps / seconds : 0,
+  };
 }

@@ -51,7 +51,15 @@ export function instantiateWasm(name: WasmKernelFile): Record<string, unknown> {
   const loaded = load(name);
   if (!('module' in loaded)) throw new Error(loaded.error);
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  return new wasm.Instance(loaded.module, {}).exports;
+  try {
+    return new wasm.Instance(loaded.module, {}).exports;
+  } catch (err) {
+    // Under `ulimit -v` the engine cannot reserve a memory (several GB of address space): remembered,
+    // so every later kernel goes straight to TypeScript.
+    const error = `WebAssembly memory cannot be had here (${err instanceof Error ? err.message : String(err)})`;
+    compiled.set(name, { error });
+    throw new Error(error);
+  }
 }
 
 /** Grows `memory` to hold `bytes`; `what` names the data in the error when it cannot. */

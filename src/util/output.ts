@@ -1,3 +1,4 @@
+import { escapeControls, terminalSafe } from './terminal.js';
 
 /** Where a command writes: results to `out` (stdout), everything else to `err` (stderr). */
 export interface Io {
@@ -13,8 +14,9 @@ export interface Io {
 export function makeIo(verbose = false): Io {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   return {
-    out: process.stdout,
-    err: process.stderr,
+    // File names and values reach the terminal in these lines: control characters are escaped.
+    out: terminalSafe(process.stdout),
+    err: terminalSafe(process.stderr),
     // A TTY that reports 0 columns (e.g. `script` without a size) makes ora flood clear-line codes.
     interactive: Boolean(process.stderr.isTTY) && process.stderr.columns > 0 && process.env.CI !== 'true' && process.env.TERM !== 'dumb',
     color: Boolean(process.stdout.isTTY) && !noColor,
@@ -42,11 +44,12 @@ export async function progress(io: Io, text: string): Promise<Progress> {
     // Loaded only for a terminal: ora costs ~75 ms of start-up that pipes and scripts should not pay.
     const { default: ora } = await import('ora');
     const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-    const spinner = ora({ text, stream: io.err, color: noColor ? false : 'cyan', discardStdin: false }).start();
+    // ora draws with cursor codes: it gets the raw stream, and only escaped text.
+    const spinner = ora({ text: escapeControls(text), stream: process.stderr, color: noColor ? false : 'cyan', discardStdin: false }).start();
     return {
-      update: (t) => { spinner.text = t; },
-      succeed: (t) => { spinner.succeed(t); },
-      fail: (t) => { spinner.fail(t); },
+      update: (t) => { spinner.text = escapeControls(t); },
+      succeed: (t) => { spinner.succeed(escapeControls(t)); },
+      fail: (t) => { spinner.fail(escapeControls(t)); },
       stop: () => { spinner.stop(); },
       log: (t) => {
         const wasSpinning = spinner.isSpinning;

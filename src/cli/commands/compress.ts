@@ -10,7 +10,8 @@ import { codeKbps, compressSamples, decompressDla, pcmKbps } from '../../model/c
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, fmtInt, count, fitColumns } from '../render.js';
 import { checkOutputPath, clippedText, fmtDb, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson } from '../quality.js';
-import { writeOutput } from '../../util/atomic.js';
+import { outputToStdout, writeOutput } from '../../util/atomic.js';
+import { checkLimit, inferenceWork } from '../../util/limits.js';
 import { label } from './reconstruct.js';
 
 interface CompressFlags {
@@ -57,23 +58,24 @@ export function registerCompress(program: Command): void {
     .description('encode a WAV file with a trained model: each frame\'s code Z, quantised, plus the decoder, in one .dla file')
     .argument('<in.wav>', 'the audio to compress (any WAV; converted to 16 kHz mono)')
     .requiredOption('--model <model.json>', 'the trained model (written by `dlaudio train --save`)')
-    .requiredOption('-o, --out <out.dla>', 'where to write the compressed file')
+    .requiredOption('-o, --out <out.dla>', 'where to write the compressed file (-: to stdout, for a pipe)')
     .addOption(new Option('--bits <n>', 'bits per code: 4, 8 or 16').default(8 as CodeBits).argParser(bitsValue))
     .addOption(new Option('--range <mode>', 'quantisation range: each code unit\'s own maximum (unit) or one maximum for all (file)').choices(['unit', 'file']).default('unit'))
     .option('--json', 'print one JSON object instead of the summary')
     .action(async (input: string, flags: CompressFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      checkOutputPath(flags.out, '--out', [input, flags.model]);
+      const toStdout = outputToStdout(flags.out, '-o', flags.json);
+      if (!toStdout) checkOutputPath(flags.out, '--out', [input, flags.model]);
       const { net, scale } = loadModel(flags.model);
       const audio = await loadAudio(input);
       if (audio.conversion) info(io, `converted ${input}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
+      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `compressing ${input} with ${flags.model} would need`, { fix: 'cut the audio or use a smaller model' });
 
       const dla = compressSamples(net, scale, audio.samples, { bits: flags.bits, range: flags.range, sampleRate: SAMPLE_RATE });
       const dropped = audio.samples.length - dla.frameCount * dla.frameSize;
       if (dropped > 0) info(io, `dropped a trailing partial frame of ${dropped} samples (frames are ${dla.frameSize} samples)`);
       const bytes = writeDla(dla);
-      await writeOutput(flags.out, bytes);
 
       // What the decoder will make of it, measured now against the input (decompress has no input).
       const decoded = decompressDla(dla);
@@ -83,6 +85,8 @@ export function registerCompress(program: Command): void {
       const refs = await references(original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const kbps = codeKbps(dla.codeSize, dla.bits, dla.sampleRate, dla.frameSize);
       const { wavBytes, ratio } = fileRatio(dla);
+      // Written once everything is measured: a failure above must not have replaced an existing file.
+      await writeOutput(flags.out, bytes);
 
       if (flags.json) {
         io.out.write(JSON.stringify({
@@ -112,13 +116,13 @@ export function registerCompress(program: Command): void {
       const lines = [
         `${label('input:')}${input}, ${count(dla.frameCount, 'frame')} (${secs.toFixed(2)} s)`,
         `${label('model:')}${flags.model} (${describeNetwork(net)})`,
-        `${label('output:')}${flags.out}, ${fileSizeText(dla)}`,
+        `${label('output:')}${toStdout ? 'stdout' : flags.out}, ${fileSizeText(dla)}`,
         `${label('bitrate:')}${bitrateText(dla)}`,
         `${label('file:')}${fileRatioText(ratio, wavBytes)}${ratio >= 1 ? '; the decoder\'s weights travel in the file' : ''}`,
         `${label('SNR:')}${fmtDb(s.snr)}   segmental ${fmtDb(s.segmental)}   (codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; unquantised: ${fmtDb(unquantised.summary.snr.snr)})`,
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
         ...referenceLines(refs, label),
       ];
-      io.out.write(fitColumns(lines.join('\n')) + '\n');
+      (toStdout ? io.err : io.out).write(fitColumns(lines.join('\n')) + '\n');
     });
 }

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
 import { loadAudio } from '../../audio/wav.js';
 import { readDla, type DlaFile } from '../../audio/dla.js';
 import { snr } from '../../audio/snr.js';
 import { codeKbps, decompressDla, pcmKbps } from '../../model/codec.js';
 import { pcaShapeOfDecoder } from '../../model/pca.js';
 import { UserError } from '../../errors.js';
+import { readInputFile } from '../../util/input-file.js';
+import { outputToStdout } from '../../util/atomic.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { checkOutputPath, clippedText, fmtDb, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
 import { bitrateText, fileRatio, fileRatioText, fileSizeText } from './compress.js';
@@ -18,22 +19,12 @@ interface DecompressFlags {
   json?: boolean;
 }
 
-/** A .dla file is at most this big: 20 M samples of codes at 16 bits would be far less. */
-const MAX_DLA_BYTES = 1024 ** 3;
-
 export function readDlaFile(path: string): DlaFile {
-  let bytes: Uint8Array;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new UserError(`${path} is a folder, not a .dla file: give the file written by \`dlaudio compress\``);
-    if (st.size > MAX_DLA_BYTES) throw new UserError(`${path}: too large for a .dla file (${fmtInt(st.size)} bytes; dlaudio compress writes a few kB per second of audio): is it the file written by dlaudio compress?`);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: no such file (write one with \`dlaudio compress in.wav --model model.json -o ${path}\`)`);
-    throw new UserError(`cannot read ${path}: ${code ?? (e as Error).message}`, 1, { cause: e });
-  }
+  const bytes = readInputFile(path, {
+    kind: '.dla file',
+    hint: 'give the file written by `dlaudio compress`',
+    notFound: `${path}: no such file (write one with \`dlaudio compress in.wav --model model.json -o ${path}\`)`,
+  });
   return readDla(bytes, path);
 }
 
@@ -47,12 +38,13 @@ export function registerDecompress(program: Command): void {
     .command('decompress')
     .description('decode a .dla file (written by `dlaudio compress`) back to a 16 kHz mono WAV; it needs no model: the decoder is in the file')
     .argument('<in.dla>', 'the compressed file')
-    .requiredOption('-o, --out <out.wav>', 'where to write the decoded audio (16 kHz mono 16-bit WAV)')
+    .requiredOption('-o, --out <out.wav>', 'where to write the decoded audio (16 kHz mono 16-bit WAV; -: to stdout, for a pipe)')
     .option('--ref <original.wav>', 'the original audio: print the SNR of the decoded audio against it (a .dla does not keep the original)')
     .option('--json', 'print one JSON object instead of the summary')
     .action(async (input: string, flags: DecompressFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      checkOutputPath(flags.out, '--out', [input, ...(flags.ref !== undefined ? [flags.ref] : [])]);
+      const toStdout = outputToStdout(flags.out, '-o', flags.json);
+      if (!toStdout) checkOutputPath(flags.out, '--out', [input, ...(flags.ref !== undefined ? [flags.ref] : [])]);
       const dla = readDlaFile(input);
       const decoded = decompressDla(dla);
 
@@ -103,7 +95,7 @@ export function registerDecompress(program: Command): void {
       const lines = [
         `${label('input:')}${input}, ${fileSizeText(dla)}`,
         `${label('codes:')}${count(dla.frameCount, 'frame')} (${secs.toFixed(2)} s) of ${dla.codeSize} codes at ${dla.bits} bits, ${dla.range === 'unit' ? 'per-unit' : 'per-file'} range; decoder ${decoderText(dla)}`,
-        `${label('output:')}${flags.out} (${fmt(dla.sampleRate / 1000)} kHz mono 16-bit)`,
+        `${label('output:')}${toStdout ? 'stdout' : flags.out} (${fmt(dla.sampleRate / 1000)} kHz mono 16-bit)`,
         `${label('bitrate:')}${bitrateText(dla)}`,
         `${label('file:')}${fileRatioText(ratio, wavBytes)}`,
         `${label('clipped:')}${clippedText(decoded.clipped, decoded.samples.length)}`,
@@ -114,6 +106,6 @@ export function registerDecompress(program: Command): void {
       } else {
         lines.push(`${label('SNR:')}add --ref original.wav to compare with the original (a .dla does not keep it)`);
       }
-      io.out.write(fitColumns(lines.join('\n')) + '\n');
+      (toStdout ? io.err : io.out).write(fitColumns(lines.join('\n')) + '\n');
     });
 }

@@ -81,6 +81,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'decode a .dla file (written by `dlaudio compress`) back to a 16 kHz mono WAV; it needs no model: the decoder is in the file',
     register: async () => (await import('./decompress.js')).registerDecompress,
   },
+  {
+    name: 'inspect',
+    term: 'inspect [options] <model.json>',
+    description: 'show what a saved model learnt: its units (strongest frequency, share of the signal, waveform), and its loss, SNR and subspace figure on a sound',
+    register: async () => (await import('./inspect.js')).registerInspect,
+  },
 ];
 
 /**

@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';
+import { checkLimit, inferenceWork } from '../../util/limits.js';
 import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count, fitColumns } from '../render.js';
 import { samplePath } from './train.js';
-import { writeHtmlReport } from '../report-html.js';
-import { buildReportData, checkReportPath } from '../report-data.js';
-import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, writeWav } from '../quality.js';
+import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, subspaceJson, subspaceLine, writeWav } from '../quality.js';
+import { codeSubspace } from '../../model/subspace.js';
 
 interface ReconstructFlags {
   model: string;
@@ -34,13 +34,17 @@ export function registerReconstruct(program: Command): void {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
       const wav = flags.wav ?? samplePath();
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
-      if (flags.report !== undefined) await checkReportPath(flags.report);
+      if (flags.report !== undefined) {
+        await (await import('../report/data.js')).checkReportPath(flags.report);
+        checkOutputPath(flags.report, '--report', [wav, flags.model]);
+      }
       checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
       const { net, scale } = loadModel(flags.model);
       if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
       const audio = await loadAudio(wav);
       if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
+      checkLimit('work', inferenceWork(net.sizes, Math.floor(audio.samples.length / net.sizes[0])), `reconstructing ${wav} with ${flags.model} would need`, { fix: 'cut the audio or use a smaller model' });
 
       const r = reconstructAndMeasure(net, scale, audio.samples);
       const dropped = audio.samples.length - r.original.length;
@@ -48,7 +52,10 @@ export function registerReconstruct(program: Command): void {
       if (flags.out !== undefined) await writeWav(flags.out, r.samples, SAMPLE_RATE);
       const refs = await references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const s = r.summary;
+      const fit = codeSubspace(net, refs.pca.ref);
       if (flags.report !== undefined) {
+        // Loaded on use, as in train.
+        const [{ writeHtmlReport }, { buildReportData }] = await Promise.all([import('../report/html.js'), import('../report/data.js')]);
         await writeHtmlReport(flags.report, buildReportData({
           title: `dlaudio reconstruct: ${net.sizes.join(' → ')}`,
           source: wav,
@@ -79,6 +86,7 @@ export function registerReconstruct(program: Command): void {
           clipped: s.clipped,
           loss: s.loss,
           ...referencesJson(refs, s.loss),
+          subspace: fit && subspaceJson(fit),
         }) + '\n');
         return;
       }
@@ -90,6 +98,7 @@ export function registerReconstruct(program: Command): void {
         `${label('SNR:')}${fmtDb(s.snr.snr)}   segmental ${fmtDb(s.snr.segmental)}`,
         `${label('clipped:')}${clippedText(s.clipped, r.samples.length)}`,
         `${label('loss:')}${fmt(s.loss)}   (mean Σ(Y−X)² per frame; ${pcaLossLine(refs.pca.ref, s.loss)})`,
+        ...(fit ? [subspaceLine(fit, label('subspace:'))] : []),
         ...referenceLines(refs, label),
       ];
       io.out.write(fitColumns(lines.join('\n')) + '\n');

@@ -4,9 +4,11 @@ import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { randomSeed } from '../../model/rng.js';
 import { loadModel } from '../../model/model-file.js';
+import { limitOf } from '../../util/limits.js';
 import { createNetwork, initNetwork, describeNetwork, hasBias, networkMeanLoss, networkParameterCount, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
+import { checkOutputPath } from '../quality.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { fmt, count, framesWindow, fitColumns } from '../render.js';
 import { renderLossCurves } from '../render-multi.js';
@@ -16,6 +18,7 @@ import { lrList } from '../lr-list.js';
 import { CountingRng, type RunResult, type SharedTrainOptions, type SweepJob } from '../sweep-run.js';
 import { runPool } from '../sweep-pool.js';
 import { defaultAudioPath } from './train.js';
+import type { ConfigValue } from '../report/html.js';
 
 const DEFAULT_LRS = '0.001,0.003,0.01,0.03,0.1';
 
@@ -33,6 +36,7 @@ interface SweepFlags extends NetworkFlags {
   workers?: number;
   log?: boolean;
   json?: boolean;
+  report?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -51,14 +55,20 @@ export function registerSweep(program: Command): void {
     .option('--init <model.json>', 'start every run from a saved model instead of random weights')
     .option('--workers <n>', 'threads training runs at once, this one included (default: one per core, at most one per run; 1: one run after another in this thread)', positiveInt)
     .option('--log', 'log-scale y axis for the loss curves')
-    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart');
+    .option('--json', 'print one JSON object (config, seed, every run\'s losses, best) instead of the chart')
+    .option('--report <file.html>', 'also write one self-contained HTML page: every curve on one chart, the final losses, the best lr');
   addNetworkOptions(cmd).action(async (flags: SweepFlags, c: Command) => {
     const io = makeIo(c.optsWithGlobals<{ verbose?: boolean }>().verbose);
     if (flags.frames !== undefined && flags.seconds !== undefined) throw new UsageError('give --frames or --seconds, not both');
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) }; // usage errors before any work
     const fallback = flags.wav === undefined ? defaultAudioPath('sweeping') : undefined;
+    const wav = flags.wav ?? (fallback?.path as string);
+    if (flags.report !== undefined) {
+      await (await import('../report/data.js')).checkReportPath(flags.report);
+      checkOutputPath(flags.report, '--report', [wav, ...(flags.init !== undefined ? [flags.init] : [])]);
+    }
     if (fallback !== undefined && !flags.json) info(io, fallback.note);
-    process.exitCode = await runSweep(io, await loadAudio(flags.wav ?? fallback?.path as string), flags, c, setup);
+    process.exitCode = await runSweep(io, await loadAudio(wav), flags, c, setup);
   });
 }
 
@@ -125,7 +135,10 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   const lrs = flags.lr;
   const jobs: SweepJob[] = lrs.map((lr, index) => ({ index, lr, net, seed, draws, options }));
   // The main thread trains too: N threads = the main one + N − 1 workers.
-  const threads = Math.min(lrs.length, flags.workers ?? availableParallelism());
+  // Far more threads than cores only costs memory (700 threads passed 4 GB): capped, and said.
+  const maxThreads = limitOf('workersPerCore') * availableParallelism();
+  if ((flags.workers ?? 0) > maxThreads) info(io, `--workers ${flags.workers} is more than ${limitOf('workersPerCore')} per core: using ${maxThreads} (this machine has ${count(availableParallelism(), 'core')})`);
+  const threads = Math.min(lrs.length, flags.workers ?? availableParallelism(), maxThreads);
 
   // Ctrl-C: every run stops at its next slice, queued runs never start; what finished is shown. A second Ctrl-C quits.
   const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -144,7 +157,7 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   };
   const onResult = (r: RunResult): void => {
     epochNow.delete(r.index);
-    spin.log(`lr ${fmt(r.lr)}: ${statusText(r, flags.epochs)}, final loss ${r.losses.length ? fmt(r.losses[r.losses.length - 1]) : '–'} (${r.seconds.toFixed(2)} s)`);
+    spin.log(`lr ${fmt(r.lr)}: ${statusText(r, flags.epochs)}, final loss ${r.epochs ? fmt(r.finalLoss) : '–'} (${r.seconds.toFixed(2)} s)`);
   };
   const started = performance.now();
   let results: RunResult[];
@@ -157,6 +170,8 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   } finally {
     process.off('SIGINT', onSigint);
   }
+  const fallback = results.find((r) => r.fallback !== null)?.fallback;
+  if (fallback !== undefined) warn(io, `${fallback}: training with the TypeScript kernels instead (slower)`);
   const wallSeconds = (performance.now() - started) / 1000;
   const interrupted = Atomics.load(stop, 0) !== 0;
   if (interrupted) spin.fail(`interrupted: ${results.filter((r) => r.stopped !== 'interrupted').length} of ${lrs.length} runs finished`);
@@ -164,14 +179,38 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
 
   const sweep: Sweep = { audio, frames, net, scale, seed, flags, options, results, threads, workerThreads, wallSeconds, interrupted };
   io.out.write((flags.json ? JSON.stringify(toJson(sweep)) : renderSweep(io, sweep)) + '\n');
+  if (flags.report !== undefined) await writeSweepReport(io, flags.report, sweep);
 
   if (interrupted) return EXIT.interrupted;
   if (results.length > 0 && results.every((r) => r.stopped === 'diverged')) {
     const s = lrs[0];
     const smaller = [s / 100, s / 30, s / 10].map((x) => fmt(x, 1)).join(',');
-    throw new UserError(`every learning rate diverged, even the smallest (lr ${fmt(s)}, at epoch ${results[0].losses.length}): try smaller ones, e.g. --lr ${smaller}`, EXIT.diverged);
+    throw new UserError(`every learning rate diverged, even the smallest (lr ${fmt(s)}, at epoch ${results[0].epochs}): try smaller ones, e.g. --lr ${smaller}`, EXIT.diverged);
   }
   return EXIT.ok;
+}
+
+/** The HTML page: the same runs as the chart and table above, with the PCA-k line of these frames. */
+async function writeSweepReport(io: Io, path: string, s: Sweep): Promise<void> {
+  // Loaded on use: a sweep without --report does not pay for the page's modules.
+  const [{ writeHtmlReport }, { renderSweepReport }, { pcaReference, pcaShapeOf }] = await Promise.all([import('../report/html.js'), import('../report/sweep-html.js'), import('../../model/pca.js')]);
+  const byIndex = new Map(s.results.map((r) => [r.index, r]));
+  await writeHtmlReport(path, renderSweepReport({
+    title: `dlaudio sweep: ${s.net.sizes.join(' → ')}`,
+    source: s.audio.source.path,
+    seconds: (s.frames.count * FRAME_SIZE) / SAMPLE_RATE,
+    seed: s.seed,
+    epochs: s.flags.epochs,
+    log: s.flags.log === true,
+    runs: s.flags.lr.map((lr, i) => {
+      const r = byIndex.get(i);
+      return r ? { lr, losses: r.losses, stopped: r.stopped, seconds: r.seconds } : { lr, losses: [], stopped: 'not run', seconds: null };
+    }),
+    bestLr: bestRun(s.results)?.lr ?? null,
+    pca: pcaReference(pcaShapeOf(s.net), s.frames.data, s.frames.count),
+    config: toJson(s).config as Record<string, ConfigValue>,
+  }));
+  info(io, `report written to ${path}`);
 }
 
 function threadsText(threads: number): string {
@@ -190,8 +229,8 @@ function placesText(s: Sweep): string {
 }
 
 function statusText(r: RunResult, epochs: number): string {
-  if (r.stopped === 'diverged') return `diverged at epoch ${r.losses.length}`;
-  if (r.stopped === 'interrupted') return `interrupted at epoch ${r.losses.length} of ${epochs}`;
+  if (r.stopped === 'diverged') return `diverged at epoch ${r.epochs}`;
+  if (r.stopped === 'interrupted') return `interrupted at epoch ${r.epochs} of ${epochs}`;
   return 'ok';
 }
 
@@ -199,13 +238,12 @@ function statusText(r: RunResult, epochs: number): string {
 function bestRun(results: readonly RunResult[]): RunResult | null {
   let best: RunResult | null = null;
   for (const r of results) {
-    if (r.stopped !== 'done' || r.losses.length === 0) continue;
-    if (best === null || r.losses[r.losses.length - 1] < best.losses[best.losses.length - 1]) best = r;
+    if (r.stopped !== 'done' || r.epochs === 0) continue;
+    if (best === null || r.finalLoss < best.finalLoss) best = r;
   }
   return best;
 }
 
-const last = (a: readonly number[]): number | null => (a.length ? a[a.length - 1] : null);
 
 function toJson(s: Sweep): Record<string, unknown> {
   const best = bestRun(s.results);
@@ -237,18 +275,19 @@ function toJson(s: Sweep): Record<string, unknown> {
     runs: s.results.map((r) => ({
       lr: r.lr,
       losses: r.losses,
-      firstLoss: r.losses.length ? r.losses[0] : null,
-      finalLoss: last(r.losses),
-      epochs: r.losses.length,
+      lossesBucketed: r.bucketed !== null,
+      firstLoss: r.epochs ? r.firstLoss : null,
+      finalLoss: r.epochs ? r.finalLoss : null,
+      epochs: r.epochs,
       stopped: r.stopped,
-      divergedAt: r.stopped === 'diverged' ? r.losses.length : null,
+      divergedAt: r.stopped === 'diverged' ? r.epochs : null,
       seconds: r.seconds,
       stepsPerSecond: r.stepsPerSecond,
       kernel: r.kernel,
       threadId: r.threadId,
     })),
     notRun: s.flags.lr.filter((_, i) => !ran.has(i)),
-    best: best ? { lr: best.lr, finalLoss: last(best.losses) } : null,
+    best: best ? { lr: best.lr, finalLoss: best.finalLoss } : null,
   };
 }
 
@@ -256,7 +295,7 @@ function renderSweep(io: Io, s: Sweep): string {
   const width = io.out.columns ?? 80;
   const lines: string[] = [];
   const curves = s.results.map((r) => ({
-    label: `lr ${fmt(r.lr)}${r.stopped === 'diverged' ? ` (diverged at epoch ${r.losses.length})` : ''}`,
+    label: `lr ${fmt(r.lr)}${r.stopped === 'diverged' ? ` (diverged at epoch ${r.epochs})` : ''}`,
     losses: r.losses,
     diverged: r.stopped === 'diverged',
   }));
@@ -267,7 +306,7 @@ function renderSweep(io: Io, s: Sweep): string {
   s.flags.lr.forEach((lr, i) => {
     const r = byIndex.get(i);
     if (r === undefined) rows.push([fmt(lr), '–', '–', '0', 'not run (interrupted)', '–']);
-    else rows.push([fmt(lr), r.losses.length ? fmt(r.losses[0]) : '–', r.losses.length ? fmt(r.losses[r.losses.length - 1]) : '–', String(r.losses.length), statusText(r, s.flags.epochs), `${r.seconds.toFixed(2)} s`]);
+    else rows.push([fmt(lr), r.epochs ? fmt(r.firstLoss) : '–', r.epochs ? fmt(r.finalLoss) : '–', String(r.epochs), statusText(r, s.flags.epochs), `${r.seconds.toFixed(2)} s`]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) lines.push(row.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
@@ -277,13 +316,13 @@ function renderSweep(io: Io, s: Sweep): string {
   const best = bestRun(s.results);
   if (best !== null) {
     const note = s.interrupted ? ' among the runs that finished' : '';
-    lines.push(`best: lr ${fmt(best.lr)} (final loss ${fmt(last(best.losses) ?? NaN)})${note}`);
+    lines.push(`best: lr ${fmt(best.lr)} (final loss ${fmt(best.finalLoss)})${note}`);
   } else if (s.results.length > 0 && s.results.every((r) => r.stopped === 'diverged')) {
     lines.push('best: none, every run diverged: try smaller learning rates');
   } else {
     // Interrupted before any run finished: unequal epochs make no fair winner, but the lowest loss still helps.
-    const low = s.results.filter((r) => r.losses.length > 0 && Number.isFinite(last(r.losses) ?? NaN)).sort((a, b) => (last(a.losses) ?? 0) - (last(b.losses) ?? 0))[0];
-    lines.push(`best: none, no run finished its epochs${low ? `; lowest loss so far: lr ${fmt(low.lr)} (${fmt(last(low.losses) ?? NaN)} at epoch ${low.losses.length})` : ''}`);
+    const low = s.results.filter((r) => r.epochs > 0 && Number.isFinite(r.finalLoss)).sort((a, b) => a.finalLoss - b.finalLoss)[0];
+    lines.push(`best: none, no run finished its epochs${low ? `; lowest loss so far: lr ${fmt(low.lr)} (${fmt(low.finalLoss)} at epoch ${low.epochs})` : ''}`);
   }
   const src = s.audio.source;
   const secs = (s.frames.count * FRAME_SIZE) / SAMPLE_RATE;

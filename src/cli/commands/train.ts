@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, framesSamples, silenceWarning, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { Rng, randomSeed } from '../../model/rng.js';
-import { train, type TrainResult } from '../../model/train.js';
+import { meanLossYielding, train, type TrainResult } from '../../model/train.js';
 import { loadModel, saveModel } from '../../model/model-file.js';
-import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, networkMeanLoss, codeSize, hasBias, type Network } from '../../model/network.js';
+import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, codeSize, hasBias, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
@@ -18,8 +18,7 @@ import { renderLossChart, fmt, fmtInt, count, framesWindow, fitColumns } from '.
 import { positiveNumber, nonNegativeNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
-import { writeHtmlReport, type ConfigValue } from '../report-html.js';
-import { buildReportData, checkReportPath } from '../report-data.js';
+import type { ConfigValue } from '../report/html.js';
 import { checkDistinctOutputs, checkOutputPath, fmtLoss, trainQuality } from '../quality.js';
 import { cloneNetwork } from '../sweep-run.js';
 
@@ -117,7 +116,7 @@ Examples:
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
     flags.lr ??= defaultLr(setup.learning.optimizer.kind);
-    if (flags.report !== undefined) await checkReportPath(flags.report);
+    if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
     // The audio read: --wav, the bundled sample when neither --wav nor --device, or --keep's recording.
     const fallback = flags.wav === undefined && flags.device === undefined ? defaultAudioPath('training') : undefined;
     const audioIn = flags.wav ?? fallback?.path ?? flags.keep;
@@ -125,6 +124,7 @@ Examples:
     if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
     // --save over --init is allowed: it continues training the same model file.
     if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
+    if (flags.report !== undefined) checkOutputPath(flags.report, '--report', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
     checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
     if (fallback !== undefined && !flags.json) info(io, fallback.note);
     // Only the part trained on is kept: a long recording fits with --seconds (and --start).
@@ -220,6 +220,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   const spin = await progress(io, `Training ${net.sizes.join('→')} on ${count(frames.count, 'frame')}, ${count(flags.epochs, 'epoch')}, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
+  let finalModelLoss: number;
   try {
     result = await train(net, frames.data, frames.count, rng, {
       ...learning,
@@ -233,13 +234,14 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
         spin.update(`epoch ${epoch}/${flags.epochs}  loss ${fmt(loss)}  ${left.toFixed(1)} s left`);
       },
     });
+    if (result.fallback !== null) warn(io, `${result.fallback}: training with the TypeScript kernels instead (slower)`);
+    if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.epochs}`);
+    else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.epochs} of ${flags.epochs} epochs`);
+    else spin.succeed(`trained ${result.epochs} epochs in ${result.seconds.toFixed(2)} s`);
+    finalModelLoss = await modelLossAfter(io, result, net, frames, flags.epochs);
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const finalModelLoss = networkMeanLoss(net, frames.data, frames.count);
-  if (result.stopped === 'diverged') spin.fail(`diverged at epoch ${result.losses.length}`);
-  else if (result.stopped === 'interrupted') spin.fail(`interrupted after ${result.losses.length} of ${flags.epochs} epochs`);
-  else spin.succeed(`trained ${result.losses.length} epochs in ${result.seconds.toFixed(2)} s`);
 
   // Diverged weights make neither a model nor a recording worth keeping (the report still shows them).
   const diverged = result.stopped === 'diverged';
@@ -259,12 +261,11 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   if (flags.play && result.stopped === 'done') await playReconstruction(io, net, scale, audio.samples, flags);
 
   if (result.stopped === 'diverged') {
-    const last = result.losses[result.losses.length - 1];
     const safe = await workingLr(initial, frames, learning, flags, seed);
     const advice = safe !== null
       ? `try --lr ${fmt(safe.lr)} (tried: it did not diverge in ${count(safe.epochs, 'epoch')} from the same weights)`
       : `try a much smaller learning rate: every one tried down to --lr ${fmt(flags.lr / LR_DIVISORS[LR_DIVISORS.length - 1])} diverged too`;
-    throw new UserError(`training diverged at epoch ${result.losses.length} (loss ${fmt(last)}) with --lr ${flags.lr}: ${advice}`, EXIT.diverged);
+    throw new UserError(`training diverged at epoch ${result.epochs} (loss ${fmt(result.finalLoss)}) with --lr ${flags.lr}: ${advice}`, EXIT.diverged);
   }
   return result.stopped === 'interrupted' ? EXIT.interrupted : EXIT.ok;
 }
@@ -285,6 +286,23 @@ async function workingLr(initial: Network, frames: Frames, learning: NetworkTrai
     if (r.stopped === 'done') return { lr, epochs };
   }
   return null;
+}
+
+/**
+ * Above this many frame × parameter products the model-loss pass takes seconds (minutes for
+ * 160,4096,4096,160 on a minute of audio): after Ctrl-C it is skipped, the user asked to stop.
+ */
+const LONG_PASS = 1e9;
+
+/** The trained weights' mean loss on every frame: measured, or NaN when interrupted before a long pass. */
+async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames: Frames, epochs: number): Promise<number> {
+  if (epochs === 0 && Number.isFinite(result.initialLoss)) return result.initialLoss; // the weights did not move
+  if (result.stopped === 'interrupted' && frames.count * networkParameterCount(net) > LONG_PASS) {
+    info(io, 'model loss not measured: interrupted, and a pass over every frame would take a while (`dlaudio reconstruct --model` measures it)');
+    return NaN;
+  }
+  // Yielding, so a second Ctrl-C still quits at once.
+  return meanLossYielding(net, frames.data, frames.count);
 }
 
 interface Report {
@@ -331,8 +349,12 @@ function toJson(r: Report): Record<string, unknown> {
     parameters: networkParameterCount(r.net),
     compression: FRAME_SIZE / codeSize(r.net),
     losses,
-    firstLoss: losses.length ? losses[0] : null,
-    finalLoss: losses.length ? losses[losses.length - 1] : null,
+    // Past 100 000 epochs `losses` holds bucket means; the buckets' min/mean/max and the exact ends are here.
+    lossesBucketed: r.result.bucketed !== null,
+    ...(r.result.bucketed !== null ? { lossBuckets: r.result.bucketed } : {}),
+    epochsRun: r.result.epochs,
+    firstLoss: r.result.epochs > 0 ? r.result.firstLoss : null,
+    finalLoss: r.result.epochs > 0 ? r.result.finalLoss : null,
     modelLoss: r.finalModelLoss,
     ...r.quality.json,
     stopped: r.result.stopped,
@@ -342,6 +364,8 @@ function toJson(r: Report): Record<string, unknown> {
 
 /** The HTML page: the frames trained on, through the trained weights (diverged ones too: the page shows why). */
 async function writeTrainReport(io: Io, path: string, r: Report): Promise<void> {
+  // Loaded on use: the page's modules (FFT, PNG) cost start-up time a run without --report should not pay.
+  const [{ writeHtmlReport }, { buildReportData }] = await Promise.all([import('../report/html.js'), import('../report/data.js')]);
   const json = toJson(r);
   await writeHtmlReport(path, buildReportData({
     title: `dlaudio train: ${r.net.sizes.join(' → ')}`,
@@ -375,13 +399,13 @@ function renderReport(io: Io, r: Report): string {
   lines.push(`frames:      ${r.frames.count} of ${FRAME_SIZE} samples (${secs.toFixed(2)} s)${framesWindow(r.frames, r.startFrame)}`);
   lines.push(`network:     ${describeNetwork(r.net)}`);
   lines.push(`parameters:  ${networkParameterCount(r.net)} = ${parameterSummary(r.net)}, compression ×${fmt(FRAME_SIZE / codeSize(r.net))}`);
-  const ran = r.result.stopped === 'done' ? count(losses.length, 'epoch') : `${losses.length} of ${count(r.flags.epochs, 'epoch')} (stopped: ${r.result.stopped})`;
+  const ran = r.result.stopped === 'done' ? count(r.result.epochs, 'epoch') : `${r.result.epochs} of ${count(r.flags.epochs, 'epoch')} (stopped: ${r.result.stopped})`;
   lines.push(`training:    ${ran}, lr ${r.flags.lr}, ${learningSummary(r.learning)}${r.flags.shuffle ? ', shuffled' : ' in frame order'}${r.flags.init ? `, from ${r.flags.init}` : ''}`);
   if (losses.length > 0) {
-    lines.push(`first loss:  ${fmt(losses[0])}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
-    lines.push(`final loss:  ${fmt(losses[losses.length - 1])}`);
+    lines.push(`first loss:  ${fmt(r.result.firstLoss)}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
+    lines.push(`final loss:  ${fmt(r.result.finalLoss)}`);
   }
-  lines.push(`model loss:  ${fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
+  lines.push(`model loss:  ${r.result.stopped === 'interrupted' && Number.isNaN(r.finalModelLoss) ? 'not measured (interrupted)' : fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
   lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
   if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s   (${KERNEL_NAMES[r.result.kernel]})`);
@@ -416,7 +440,7 @@ const KERNEL_NAMES: Record<TrainResult['kernel'], string> = {
 };
 
 /** "W 10×160 + V 160×10" for the course's network, "64×160 + 10×64 + … + biases 298" otherwise. */
-function parameterSummary(net: Network): string {
+export function parameterSummary(net: Network): string {
   const ae = asAutoEncoder(net);
   if (ae) return `W ${ae.hidden}×${FRAME_SIZE} + V ${FRAME_SIZE}×${ae.hidden}`;
   const biases = net.layers.reduce((n, l) => n + (l.b ? l.b.length : 0), 0);

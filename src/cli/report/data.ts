@@ -4,13 +4,15 @@
  */
 import { access, stat, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { reconstructSamples } from '../model/reconstruct.js';
-import { snr, type Snr } from '../audio/snr.js';
-import { codeSize, type Network } from '../model/network.js';
-import type { PcaReference } from '../model/pca.js';
-import { codeKbps } from '../model/codec.js';
-import { UserError, UsageError } from '../errors.js';
-import type { ConfigValue, ReportData } from './report-html.js';
+import { reconstructSamples } from '../../model/reconstruct.js';
+import { snr, type Snr } from '../../audio/snr.js';
+import { codeSize, type Network } from '../../model/network.js';
+import { scaledFrames, type PcaBound, type PcaReference } from '../../model/pca.js';
+import { frameLosses, inspectUnits } from '../../model/inspect.js';
+import { codeSubspace } from '../../model/subspace.js';
+import { codeKbps } from '../../model/codec.js';
+import { UserError, UsageError } from '../../errors.js';
+import type { ConfigValue, ReportData } from './html.js';
 
 export interface ReportInput {
   title: string;
@@ -28,8 +30,8 @@ export interface ReportInput {
   /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */
   samples: Int16Array;
   sampleRate: number;
-  /** The PCA-k reference the command already printed. */
-  pca: Pick<PcaReference, 'k' | 'loss' | 'isBound'>;
+  /** The PCA-k reference the command already printed (its eigenvectors give the subspace figure). */
+  pca: PcaBound | PcaReference;
   /** The reconstruction of `samples` when the command already made it (--out-wav, reconstruct). */
   reconstruction?: { samples: Int16Array; original: Int16Array; clipped: number; snr: Snr };
 }
@@ -42,6 +44,10 @@ export function buildReportData(r: ReportInput): ReportData {
   const quality = rec.snr;
   const n = r.net.sizes[0]!;
   const { pca } = r;
+  // The pictures of what the network learnt: units, frame losses and subspace, on the frames it saw.
+  const frames = scaledFrames(rec.original, r.scale, n);
+  const units = finite(r.net) ? inspectUnits(r.net, frames.data, frames.count, r.sampleRate) : undefined;
+  const subspace = ('pca' in pca ? codeSubspace(r.net, pca) : null) ?? undefined;
   return {
     title: r.title,
     source: r.source,
@@ -58,12 +64,21 @@ export function buildReportData(r: ReportInput): ReportData {
       segmentalSnrDb: quality.segmental,
       bitrate: { kbps: codeKbps(codeSize(r.net), CODE_BITS, r.sampleRate, n), bits: CODE_BITS },
       clipped: rec.clipped,
+      subspace: subspace?.share,
     },
     layers: r.net.sizes,
     original: rec.original,
     reconstruction: rec.samples,
     sampleRate: r.sampleRate,
+    units,
+    subspace,
+    frameLosses: finite(r.net) ? frameLosses(r.net, frames.data, frames.count) : undefined,
   };
+}
+
+/** Diverged weights (NaN, ±Infinity) have no spectrum and no subspace: those pictures are left out. */
+function finite(net: Network): boolean {
+  return net.layers.every((l) => l.W.every(Number.isFinite) && (l.b === null || l.b.every(Number.isFinite)));
 }
 
 function measured(net: Network, scale: number, samples: Int16Array): NonNullable<ReportInput['reconstruction']> {

@@ -3,11 +3,19 @@
  * Everything is inline (SVG, CSS, audio as data: URIs) and a Content-Security-Policy forbids any fetch,
  * so the page opens offline, from an e-mail attachment or a USB stick, and never phones home.
  */
-import { encodeWav16 } from '../audio/wav.js';
-import { writeFileAtomic } from '../util/atomic.js';
-import { UserError } from '../errors.js';
-import { SEG_MAX_DB, SEG_MIN_DB } from '../audio/snr.js';
-import { fmt, fmtInt } from './render.js';
+import { writeOutput } from '../../util/atomic.js';
+import { SEG_MAX_DB, SEG_MIN_DB } from '../../audio/snr.js';
+import { fmt, fmtInt } from '../render.js';
+import type { UnitsView } from '../../model/inspect.js';
+import type { SubspaceFit } from '../../model/subspace.js';
+import { unitsSection, UNITS_CSS } from './units.js';
+import { lossChart } from './loss-chart.js';
+import { frameLossSection } from './frame-loss.js';
+import { spectrogramSection, SPEC_RANGE_DB, SPEC_WINDOW } from './spectrogram.js';
+import { configHuman, configLabel } from './config.js';
+import { escapeHtml, minus, niceTicks, r1, timeAxis, TIME_MARGIN, W, wavDataUri } from './svg.js';
+
+export { escapeHtml, niceTicks };
 
 export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
 
@@ -34,6 +42,8 @@ export interface ReportNumbers {
   bitrate?: { kbps: number; bits: number };
   /** Reconstructed samples that did not fit in 16 bits. */
   clipped: number;
+  /** Σ cos² of the principal angles / k, 0..1 (subspace.ts). */
+  subspace?: number;
 }
 
 export interface ReportData {
@@ -54,31 +64,18 @@ export interface ReportData {
   original: Int16Array;
   reconstruction: Int16Array;
   sampleRate: number;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Safe in text and in quoted attributes. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  /** The code's units (atoms, filters, shares), when the network was inspected. */
+  units?: UnitsView;
+  /** How much of PCA's best k-dimensional subspace the decoder's columns span (one linear decoder layer only). */
+  subspace?: SubspaceFit;
+  /** Σ(Y−X)² of every frame, aligned with the recordings (frameSize samples each). */
+  frameLosses?: Float64Array;
 }
 
 export function renderHtmlReport(d: ReportData): string {
   const seconds = d.original.length / d.sampleRate;
   const sub = [d.source, `${fmt(seconds)} s`, d.seed === null ? null : `seed ${d.seed}`].filter((s): s is string => s !== null);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; media-src data:; img-src data:">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(d.title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header><h1>${escapeHtml(d.title)}</h1><p class="sub">${sub.map(escapeHtml).join(' · ')}</p></header>
-${stoppedNotice(d)}<div class="row">
+  return page(d.title, sub, `${stoppedNotice(d)}<div class="row">
 <section class="listen"><h2>Listen</h2>
 ${player('original', 'Original', d.original, d.sampleRate)}
 ${player('reconstruction', 'Reconstruction', d.reconstruction, d.sampleRate)}
@@ -89,14 +86,33 @@ ${numbersTable(d)}
 </section>
 </div>
 ${d.losses === undefined ? '' : `<section><h2>Loss per epoch${d.log ? ' (log scale)' : ''}</h2>
-${lossChart(d.losses, d.log === true)}
+${lossChart([{ losses: d.losses }], { log: d.log === true, pca: d.numbers.pca })}
 </section>
-`}<section><h2>Waveforms</h2>
+`}${d.units ? unitsSection(d.units, d.sampleRate) + '\n' : ''}<section><h2>Waveforms</h2>
 ${waveforms(d)}
 </section>
+${d.frameLosses ? frameLossSection(d.frameLosses, d.layers?.[0] ?? 160, d.original, d.reconstruction, d.sampleRate) + '\n' : ''}${spectrogramSection(d.original, d.reconstruction, d.sampleRate)}
 <section><h2>Configuration</h2>
 ${configTable(d.config)}
 </section>
+${notes(d)}`);
+}
+
+/** The page around a report's sections: the strict CSP, the styles, the title and the footer. */
+export function page(title: string, sub: readonly string[], body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; media-src data:; img-src data:">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><p class="sub">${sub.map(escapeHtml).join(' · ')}</p></header>
+${body}
 <footer>Made by dlaudio. This page is self-contained: it needs no network.</footer>
 </body>
 </html>
@@ -104,12 +120,8 @@ ${configTable(d.config)}
 }
 
 /** Writes the page atomically; a folder that is missing or read-only gets a one-line error. */
-export async function writeHtmlReport(path: string, d: ReportData): Promise<void> {
-  try {
-    await writeFileAtomic(path, renderHtmlReport(d));
-  } catch (e) {
-    throw new UserError(`cannot write the report to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the folder exists and is writable)`, 1, { cause: e });
-  }
+export async function writeHtmlReport(path: string, d: ReportData | string): Promise<void> {
+  await writeOutput(path, typeof d === 'string' ? d : renderHtmlReport(d), 'the report');
 }
 
 const CSS = `
@@ -136,6 +148,16 @@ svg text{font:12px system-ui,sans-serif;fill:var(--mute)}
 .axis{stroke:#8a93a3;stroke-width:1;fill:none}.grid{stroke:var(--line);stroke-width:1}
 .loss{stroke:var(--accent);stroke-width:2;fill:none;stroke-linejoin:round}.pt{fill:var(--accent)}
 .diverged{fill:var(--bad)}
+.pca{stroke:#059669;stroke-width:1.5;stroke-dasharray:6 4}svg text.pca-label{fill:#047857;font-weight:600}
+.frame-loss{stroke:#6b7280}.frame-mean{stroke:var(--accent);stroke-dasharray:4 3}
+.worst-mark circle{fill:none;stroke:var(--bad);stroke-width:1.5}svg .worst-mark text{fill:var(--bad);font-weight:600}
+#worst-frames audio{height:32px;width:100%;min-width:90px}#worst-frames td{vertical-align:middle}.scroll{overflow-x:auto}
+.spectrogram image,#spectrogram-legend image{image-rendering:pixelated}
+.notes{color:var(--mute);font-size:13px}.notes dt{font-weight:600;color:var(--fg);margin-top:8px}.notes dd{margin:2px 0 0}
+#config div[title]{cursor:help}
+.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 0;padding:0;list-style:none;font-size:13px}.legend li{display:flex;align-items:center;gap:6px}.swatch{display:inline-block;width:18px;height:3px}
+tr.best{background:#ecfdf5;font-weight:600}
+${UNITS_CSS}
 .wave-original{stroke:var(--accent)}.wave-reconstruction{stroke:var(--recon)}.wave-error{stroke:#6b7280}
 .empty{color:var(--mute);font-style:italic}
 footer{margin-top:28px;color:var(--mute);font-size:13px}
@@ -168,13 +190,8 @@ function listenHint(d: ReportData): string {
 export const MAX_EMBEDDED_SECONDS = 120;
 
 function player(cls: string, label: string, samples: Int16Array, rate: number): string {
-  const wav = encodeWav16(samples.subarray(0, MAX_EMBEDDED_SECONDS * rate), rate);
-  const b64 = Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength).toString('base64');
-  return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="data:audio/wav;base64,${b64}"></audio></figure>`;
+  return `<figure class="${cls}"><figcaption>${label}</figcaption><audio id="audio-${cls}" controls preload="metadata" src="${wavDataUri(samples.subarray(0, MAX_EMBEDDED_SECONDS * rate), rate)}"></audio></figure>`;
 }
-
-/** The typographic minus sign, as in the axis labels. */
-const minus = (v: number): string => String(v).replace('-', '−');
 
 function db(v: number): string {
   if (v === Infinity) return '∞ dB';
@@ -204,6 +221,10 @@ function numbersTable(d: ReportData): string {
     const note = isBound ? `the best any ${k}-number linear code does: no training goes below it` : `the best ${k}-number linear code; a deeper decoder may beat it`;
     add('pcaLoss', `PCA-${k} ${isBound ? 'bound' : 'reference'}`, n.pca.loss, fmt, note);
   }
+  if (n.subspace !== undefined && n.pca) {
+    const k = d.subspace?.k ?? n.pca.k; // fewer when the frames fill fewer dimensions than the code has units
+    add('subspace', 'code spans', n.subspace, (v) => `${(v * 100).toFixed(1)} %`, `of the best ${k}-dimensional subspace (PCA): the mean cos² of the ${k} principal angles, see the notes`);
+  }
   // Diverged weights: their "reconstruction" is no measure of anything; a dash, not 0.00 dB.
   const diverged = d.stopped === 'diverged';
   const dash = (key: string, label: string): void => {
@@ -227,90 +248,13 @@ function numbersTable(d: ReportData): string {
 }
 
 /** Two columns of key/value pairs: the settings are many and short. */
-function configTable(config: Readonly<Record<string, ConfigValue>>): string {
+export function configTable(config: Readonly<Record<string, ConfigValue>>): string {
   const body = Object.entries(config)
-    .map(([k, v]) => `<div data-key="${escapeHtml(k)}"><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(configText(v))}</dd></div>`)
+    .map(([k, v]) => `<div data-key="${escapeHtml(k)}" title="JSON key: ${escapeHtml(k)}"><dt>${escapeHtml(configLabel(k))}</dt><dd>${escapeHtml(configHuman(k, v, configText))}</dd></div>`)
     .join('\n');
   return `<dl id="config">\n${body}\n</dl>`;
 }
 
-// ---- SVG helpers -------------------------------------------------------------------------------
-
-const r1 = (v: number): string => String(Math.round(v * 10) / 10);
-
-/** About `count` round values (1, 2 or 5 × 10^k apart) covering lo..hi. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  // The 1-2-5 step whose tick count is nearest `count`.
-  const step = [1, 2, 5, 10].map((m) => m * mag).reduce((a, b) => (Math.abs((hi - lo) / b - count) < Math.abs((hi - lo) / a - count) ? b : a));
-  const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
-const W = 760;
-
-/**
- * The loss curve: one path point per finite epoch (x = epoch, y = loss); a non-finite loss
- * (divergence) is a red mark on the top edge instead, since it has no place on the axis.
- */
-function lossChart(losses: readonly number[], log: boolean): string {
-  if (losses.length === 0) return '<p class="empty">No epoch finished: no curve to draw.</p>';
-  const finite = losses.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (finite.length === 0) return '<p class="empty">The loss was never a finite number: no curve to draw.</p>';
-  const H = 300;
-  const m = { l: 64, r: 16, t: 14, b: 44 };
-  const pw = W - m.l - m.r;
-  const ph = H - m.t - m.b;
-  const n = losses.length;
-  const t = (v: number): number => (log ? Math.log10(v) : v);
-  let lo = Math.min(...finite.map(t));
-  let hi = Math.max(...finite.map(t));
-  if (!log) lo = Math.min(0, lo); // a linear loss axis starts at 0: the drop reads at its true size
-  if (hi === lo) { hi += log ? 0.5 : Math.abs(hi) || 1; lo -= log ? 0.5 : 0; }
-  const x = (epoch: number): number => m.l + (n === 1 ? pw / 2 : ((epoch - 1) / (n - 1)) * pw);
-  const y = (v: number): number => m.t + ph - ((t(v) - lo) / (hi - lo)) * ph;
-
-  const yTicks = log ? logTicks(lo, hi) : niceTicks(lo, hi);
-  const xTicks = n === 1 ? [1] : niceTicks(1, n, 6).filter((e) => Number.isInteger(e) && e >= 1);
-  if (n > 1 && !xTicks.includes(1)) xTicks.unshift(1);
-  const parts: string[] = [];
-  for (const v of yTicks) {
-    const yy = r1(y(v));
-    parts.push(`<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${yy}" y2="${yy}"/><text x="${m.l - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">${escapeHtml(fmt(v))}</text>`);
-  }
-  for (const e of xTicks) {
-    const xx = r1(x(e));
-    parts.push(`<line class="axis" x1="${xx}" x2="${xx}" y1="${m.t + ph}" y2="${m.t + ph + 5}"/><text x="${xx}" y="${m.t + ph + 19}" text-anchor="middle">${e}</text>`);
-  }
-  parts.push(`<path class="axis" d="M${m.l} ${m.t}V${m.t + ph}H${W - m.r}"/>`);
-  parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" text-anchor="middle">epoch</text>`);
-  parts.push(`<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">loss${log ? ' (log)' : ''}</text>`);
-
-  const pts: string[] = [];
-  const marks: string[] = [];
-  losses.forEach((v, i) => {
-    const e = i + 1;
-    if (Number.isFinite(v) && (!log || v > 0)) {
-      pts.push(`${pts.length ? 'L' : 'M'}${r1(x(e))} ${r1(y(v))}`);
-      if (n <= 60) marks.push(`<circle class="pt" cx="${r1(x(e))}" cy="${r1(y(v))}" r="2.5"><title>epoch ${e}: ${escapeHtml(fmt(v))}</title></circle>`);
-    } else {
-      marks.push(`<path class="diverged" d="M${r1(x(e))} ${m.t}l-5 -9h10z"><title>epoch ${e}: ${escapeHtml(String(v))}</title></path>`);
-    }
-  });
-  parts.push(`<path class="loss" d="${pts.join('')}"/>`, ...marks);
-  return `<svg id="loss-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="loss per epoch">\n${parts.join('\n')}\n</svg>`;
-}
-
-/** Powers of ten inside lo..hi (log10 units); round values when the range is under a decade. */
-function logTicks(lo: number, hi: number): number[] {
-  const powers: number[] = [];
-  for (let k = Math.ceil(lo); k <= Math.floor(hi); k++) powers.push(10 ** k);
-  if (powers.length >= 2) return powers;
-  return niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0);
-}
 
 /** Original, reconstruction and their difference on one vertical scale, so they compare by eye. */
 function waveforms(d: ReportData): string {
@@ -328,9 +272,9 @@ function waveforms(d: ReportData): string {
 }
 
 /** Min/max envelope: one vertical stroke per pixel column, so every peak shows however long the file. */
-function wave(cls: string, label: string, s: ArrayLike<number>, n: number, peak: number, rate: number, timeAxis: boolean): string {
-  const H = timeAxis ? 138 : 112;
-  const m = { l: 64, r: 16, t: 18 };
+function wave(cls: string, label: string, s: ArrayLike<number>, n: number, peak: number, rate: number, withTime: boolean): string {
+  const H = withTime ? 138 : 112;
+  const m = { ...TIME_MARGIN, t: 18 };
   const ph = 86;
   const pw = W - m.l - m.r;
   const cols = Math.min(pw, n);
@@ -356,13 +300,25 @@ function wave(cls: string, label: string, s: ArrayLike<number>, n: number, peak:
     `<text x="${m.l - 8}" y="${m.t + ph}" text-anchor="end" dominant-baseline="middle">−${fmtInt(peak)}</text>`,
     `<path class="wave-${cls}" stroke-width="${r1(Math.max(1, pw / cols))}" d="${d}"/>`,
   ];
-  if (timeAxis) {
-    const secs = n / rate;
-    const base = m.t + ph;
-    for (const tt of niceTicks(0, secs, 8)) {
-      const xx = r1(m.l + (tt / secs) * pw);
-      parts.push(`<line class="axis" x1="${xx}" x2="${xx}" y1="${base + 4}" y2="${base + 9}"/><text x="${xx}" y="${base + 22}" text-anchor="middle">${fmt(tt)} s</text>`);
-    }
-  }
+  if (withTime) parts.push(timeAxis(n / rate, m.t + ph));
   return `<svg class="wave" id="wave-${cls}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(label)} waveform">\n${parts.join('\n')}\n</svg>`;
+}
+
+/** What the numbers and pictures are, precisely: for the teacher, and for the student who asks. */
+function notes(d: ReportData): string {
+  const items: Array<[string, string]> = [];
+  const k = d.numbers.pca?.k;
+  if (d.numbers.pca) {
+    items.push([`PCA-${k} ${d.numbers.pca.isBound ? 'bound' : 'reference'}`, `The least mean Σ(Y−X)² of any ${k}-number code decoded by one linear layer: the sum of the smallest eigenvalues of the frames' second-moment matrix M = mean of X·Xᵀ (centred when the network has biases), all but the ${k} largest. ${d.numbers.pca.isBound ? 'The course\'s decoder Y = V·Z is such a code, so no training can go below this line.' : 'A deeper decoder is not linear and may go below it.'}`]);
+  }
+  if (d.subspace) {
+    const s = d.subspace;
+    items.push(['code spans', `Every output Y = V·Z lies in span(V), the space of the decoder's ${s.k} columns; the best such space is spanned by the top-${s.k} eigenvectors U of M. The principal angles θ₁…θ${s.k} between span(V) and span(U) have cosines equal to the singular values of Qᵀ·U (Q: an orthonormal basis of span(V)). The figure is (cos²θ₁ + … + cos²θ${s.k}) / ${s.k}: 100 % when span(V) is the best space, 0 % when it misses every best direction. Here the angles are ${s.anglesDeg.map((a) => `${a.toFixed(1)}°`).join(', ')}${s.rank < s.k ? `; V has rank ${s.rank} only (units that add nothing or repeat another)` : ''}.`]);
+  }
+  if (d.units) {
+    items.push(['share of a unit', 'For unit j, Σ over the frames of z_j² · ‖V_j‖²: the energy of what it adds to the output; the share is its part of the sum over the units. "On in N % of frames": how often its ReLU output is above 0 (a unit never on is dead).']);
+  }
+  items.push(['spectrograms', `${SPEC_WINDOW}-sample Hann windows (${fmt((SPEC_WINDOW / d.sampleRate) * 1000)} ms) every 10 ms, FFT by fft.js; power in dB, from ${SPEC_RANGE_DB} dB below the original's loudest cell (darkest) to that cell (brightest), the same scale for the three pictures.`]);
+  if (d.frameLosses) items.push(['loss of a frame', 'Σ(Y−X)² over its 160 samples, X scaled as in training, with the final weights: the mean over the frames is the model loss.']);
+  return `<section class="notes"><h2>Notes</h2>\n<dl>\n${items.map(([t, x]) => `<dt>${escapeHtml(t)}</dt><dd>${escapeHtml(x)}</dd>`).join('\n')}\n</dl>\n</section>`;
 }
