@@ -56,6 +56,19 @@ function reference(decoded: string): Int16Array {
 }
 
 describe.skipIf(skip)(`compressed formats, compared with the reference decoders${why}`, () => {
+  it('a format that does not give its length up front is held to DLAUDIO_MAX_AUDIO_BYTES while it decodes', async () => {
+    const flac = join(dir, 'budget.flac');
+    run('flac', '--silent', '-f', '-o', flac, wav);
+    process.env.DLAUDIO_MAX_AUDIO_BYTES = '1000000'; // 71 428 samples at 16 kHz: the 5 s sample is 80 000
+    try {
+      const err = await loadAudio(flac).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).message).toMatch(/budget\.flac: more than [\d.]+ s of audio: .*take a part with --seconds \(up to 4\).*; if you really need more, set DLAUDIO_MAX_AUDIO_BYTES \(see docs\/limits\.md\)$/);
+    } finally {
+      delete process.env.DLAUDIO_MAX_AUDIO_BYTES;
+    }
+    expect((await loadAudio(flac)).samples.length).toBe(80_000);
+  });
   it('MP3 (lame, 128 kbit/s) against ffmpeg\'s decoding: same length (gapless), SNR within 3 dB of the WAV\'s', async () => {
     const mp3 = join(dir, 'voice.mp3');
     run('lame', '--quiet', '-b', '128', wav, mp3);

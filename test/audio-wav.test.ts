@@ -237,11 +237,28 @@ describe('refusals: one line naming the file, exit code 1', () => {
   it('longer than the memory budget: refused with the figure, and --seconds/--start as the way out', async () => {
     // 83 min at 1 kHz (5 MB): 80 M samples at 16 kHz, over the 1 GiB budget (76.7 M samples).
     const long = write(riff([fmt({ tag: 1, channels: 1, rate: 1000, bits: 8 }), chunk('data', new Uint8Array(5_000_000).fill(128))]));
-    await expectUserError(long, /83\.3 min of audio: working on 83\.3 min at once would take ~1\.0 GB of memory \(dlaudio keeps under 1 GB, 79 min\): take a part with --seconds \(up to 4740\) and --start/);
+    await expectUserError(long, /83\.3 min of audio: working on 83\.3 min at once would take ~1\.0 GB of memory \(dlaudio keeps under 1 GB, 79 min\): take a part with --seconds \(up to 4740\) and --start .*; if you really need more, set DLAUDIO_MAX_AUDIO_BYTES \(see docs\/limits\.md\)$/);
     // A window of it loads, from where it was asked, without decoding the rest.
     const part = await loadAudio(long, { start: 60, seconds: 10 });
     expect(part.samples.length).toBe(160_000);
     expect(part.source.sampleFrames).toBe(5_000_000);
+  });
+  it('the budget is DLAUDIO_MAX_AUDIO_BYTES: lowered, a 5 s file is refused with the variable named; raised, it loads', async () => {
+    const five = write(pcm16(sine16(80_000, 440, 16000, 8000))); // 5 s: 80 000 samples × 14 bytes = 1.07 MiB
+    const saved = process.env.DLAUDIO_MAX_AUDIO_BYTES;
+    try {
+      process.env.DLAUDIO_MAX_AUDIO_BYTES = '1000000';
+      await expectUserError(five, /: 5\.0 s of audio: working on 5\.0 s at once would take ~1\.1 MB of memory \(dlaudio keeps under 1\.0 MB, 4 s\): take a part with --seconds \(up to 4\) and --start .*trim 0 4`; if you really need more, set DLAUDIO_MAX_AUDIO_BYTES/);
+      // The way out the message gives works within the same budget.
+      expect((await loadAudio(five, { seconds: 4 })).samples.length).toBe(64_000);
+      process.env.DLAUDIO_MAX_AUDIO_BYTES = String(80_000 * 14);
+      expect((await loadAudio(five)).samples.length).toBe(80_000);
+      process.env.DLAUDIO_MAX_AUDIO_BYTES = 'lots'; // not a number: the default (1 GiB) applies
+      expect((await loadAudio(five)).samples.length).toBe(80_000);
+    } finally {
+      if (saved === undefined) delete process.env.DLAUDIO_MAX_AUDIO_BYTES;
+      else process.env.DLAUDIO_MAX_AUDIO_BYTES = saved;
+    }
   });
   it('--start past the end is a usage error that gives the length', async () => {
     const short = write(pcm16(new Int16Array(16000)));

@@ -1,6 +1,7 @@
 import { UserError, UsageError } from '../errors.js';
 import { openAudio, type AudioStream } from './source.js';
 import { SAMPLE_RATE as TARGET_RATE } from './frames.js';
+import { limitOf, raiseHint } from '../util/limits.js';
 
 export interface AudioSourceInfo {
   path: string;
@@ -27,14 +28,10 @@ export interface LoadedAudio {
 export const MIN_SAMPLES = 160;
 
 /**
- * What a command that holds a recording in memory may spend on it: the 16-bit samples, the
- * float64 frames training divides them into, and the kernel's float32 copy (14 bytes a sample).
- * 1 GiB is 80 min at 16 kHz; longer files are refused with --seconds/--start as the way out.
- * `convert` streams and has no such limit.
+ * What holding one converted sample costs a command: the 16-bit sample, the float64 frame value
+ * training divides it into, and the kernel's float32 copy. The budget is LIMITS.audioBytes.
  */
-export const MEMORY_BUDGET_BYTES = 1024 ** 3;
 export const BYTES_PER_LOADED_SAMPLE = 14;
-const MAX_LOADED_SAMPLES = Math.floor(MEMORY_BUDGET_BYTES / BYTES_PER_LOADED_SAMPLE);
 
 export interface LoadOptions {
   /** Skip this many seconds of the (converted) audio first. */
@@ -47,7 +44,7 @@ export interface LoadOptions {
  * Reads a recording (WAV, MP3, FLAC, Ogg Opus/Vorbis; M4A and others through ffmpeg) and converts
  * it to 16 kHz mono 16-bit the way `sox in.wav -r 16000 -c 1 -b 16 out.wav` would (channels
  * averaged, band-limited resampling, rounded and clipped to 16 bits), block by block: only the
- * result (the --start/--seconds window of it) is held, within MEMORY_BUDGET_BYTES.
+ * result (the --start/--seconds window of it) is held, within the audioBytes limit (src/util/limits.ts).
  * Throws UserError (exit code 1) with one line naming the file for anything it cannot use.
  */
 export async function loadAudio(path: string, opts: LoadOptions = {}): Promise<LoadedAudio> {
@@ -57,7 +54,8 @@ export async function loadAudio(path: string, opts: LoadOptions = {}): Promise<L
   try {
     const expected = stream.frames !== undefined ? Math.round((stream.frames * TARGET_RATE) / stream.format.sampleRate) : undefined;
     const keep = (total: number): number => Math.max(0, Math.min(limit, total - first));
-    if (expected !== undefined) checkBudget(path, keep(expected), expected);
+    const budget = limitOf('audioBytes');
+    if (expected !== undefined) checkBudget(path, budget, keep(expected), expected);
     let out = new Int16Array(expected !== undefined ? keep(expected) : 1 << 20);
     let kept = 0;
     const conv = new Converter(stream);
@@ -65,8 +63,9 @@ export async function loadAudio(path: string, opts: LoadOptions = {}): Promise<L
       const from = Math.max(0, first - (conv.produced - block.length));
       if (from >= block.length) continue;
       const take = block.subarray(from, from + Math.min(block.length - from, limit - kept));
+      // Every block, not only when growing: a budget set below the first allocation holds too.
+      checkBudget(path, budget, kept + take.length, undefined);
       if (kept + take.length > out.length) {
-        checkBudget(path, kept + take.length, undefined);
         const bigger = new Int16Array(Math.max(kept + take.length, Math.ceil(out.length * 1.5)));
         bigger.set(out.subarray(0, kept));
         out = bigger;
@@ -162,13 +161,24 @@ class Converter {
   }
 }
 
-function checkBudget(path: string, keep: number, whole: number | undefined): void {
-  if (keep <= MAX_LOADED_SAMPLES) return;
-  const minutes = (n: number): string => `${(n / TARGET_RATE / 60).toFixed(1)} min`;
-  const gb = ((keep * BYTES_PER_LOADED_SAMPLE) / 1024 ** 3).toFixed(1);
+function checkBudget(path: string, budget: number, keep: number, whole: number | undefined): void {
+  const maxSamples = Math.floor(budget / BYTES_PER_LOADED_SAMPLE);
+  if (keep <= maxSamples) return;
+  const minutes = (n: number): string => (n < 60 * TARGET_RATE ? `${(n / TARGET_RATE).toFixed(1)} s` : `${(n / TARGET_RATE / 60).toFixed(1)} min`);
   const length = whole !== undefined ? `${minutes(whole)} of audio` : `more than ${minutes(keep)} of audio`;
-  const fits = Math.floor(MAX_LOADED_SAMPLES / TARGET_RATE / 60);
-  throw new UserError(`${path}: ${length}: working on ${minutes(keep)} at once would take ~${gb} GB of memory (dlaudio keeps under ${MEMORY_BUDGET_BYTES / 1024 ** 3} GB, ${fits} min): take a part with --seconds (up to ${fits * 60}) and --start (dlaudio train), or cut one first, e.g. \`sox in.wav part.wav trim 0 600\``);
+  // Whole minutes when a minute fits (the default budget holds 79), else whole seconds.
+  const fitSeconds = Math.floor(maxSamples / TARGET_RATE);
+  const fits = fitSeconds >= 60 ? Math.floor(fitSeconds / 60) * 60 : fitSeconds;
+  const fitsText = fits >= 60 ? `${fits / 60} min` : `${fits} s`;
+  throw new UserError(`${path}: ${length}: working on ${minutes(keep)} at once would take ~${memory(keep * BYTES_PER_LOADED_SAMPLE)} of memory (dlaudio keeps under ${memory(budget)}, ${fitsText}): take a part with --seconds (up to ${fits}) and --start (dlaudio train), or cut one first, e.g. \`sox in.wav part.wav trim 0 ${Math.min(600, fits)}\`; ${raiseHint('audioBytes')}`);
+}
+
+/** "1 GB", "1.4 GB" (binary units, as the budget is set); "12 MB", "1.1 MB" below a tenth of a GB. */
+function memory(bytes: number): string {
+  const gb = bytes / 1024 ** 3;
+  if (gb >= 0.1) return `${Number.isInteger(gb) ? gb : gb.toFixed(1)} GB`;
+  const mb = bytes / 1024 ** 2;
+  return `${mb >= 10 ? Math.round(mb) : mb.toFixed(1)} MB`;
 }
 
 /** A 16-bit PCM WAV file with the canonical 44-byte header. */

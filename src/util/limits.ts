@@ -1,7 +1,9 @@
 /**
  * The one place that bounds what a file or an option can make dlaudio do. Every reader (model
- * JSON, .dla) and every option that sizes a network checks here, from the header or the option,
- * before anything is allocated: a small hostile file must not cost gigabytes or minutes.
+ * JSON, .dla, audio) and every option that sizes a network checks here, from the header or the
+ * option, before anything is allocated: a small hostile file must not cost gigabytes or minutes.
+ * (The audio reader checks `audioBytes` from the header and again as it decodes, since not every
+ * format says its length; its refusal words it as memory, with --start/--seconds as the way out.)
  *
  * Each limit can be raised by an environment variable (docs/limits.md); the refusal names the
  * figure, the limit and that variable. A refusal is a UserError (exit 1) for a file, a UsageError
@@ -22,12 +24,17 @@ export const LIMITS = {
   parameters: { what: 'parameters', env: 'DLAUDIO_MAX_PARAMETERS', fallback: 25_000_000 },
   /** Layers of one network (a .dla's decoder counts its own). */
   layers: { what: 'layers', env: 'DLAUDIO_MAX_LAYERS', fallback: 64 },
-  /** Samples one .dla may decode to: the WAV reader's 20 M (21 min at 16 kHz, a 40 MB WAV). */
+  /** Samples one .dla may decode to: 20 M (21 min at 16 kHz, a 40 MB WAV). */
   samples: { what: 'samples', env: 'DLAUDIO_MAX_SAMPLES', fallback: 20_000_000 },
   /** Multiply-adds to decode a .dla or run a model over a file: ~10 s of work on one core. */
   work: { what: 'multiply-adds', env: 'DLAUDIO_MAX_WORK', fallback: 20_000_000_000 },
   /** Bytes of a model or .dla file read into memory (a model of the largest size is ~300 MB of JSON). */
   fileBytes: { what: 'bytes', env: 'DLAUDIO_MAX_FILE_BYTES', fallback: 512 * 1024 ** 2 },
+  /**
+   * Memory a command may spend on a recording it holds (16-bit samples, float64 frames, the
+   * kernel's float32 copy: 14 bytes a sample): 1 GiB is 80 min at 16 kHz. `convert` streams.
+   */
+  audioBytes: { what: 'bytes of memory', env: 'DLAUDIO_MAX_AUDIO_BYTES', fallback: 1024 ** 3 },
   /** Worker threads per core for `sweep --workers`. */
   workersPerCore: { what: 'threads per core', env: 'DLAUDIO_MAX_WORKERS_PER_CORE', fallback: 4 },
 } as const satisfies Record<string, Limit>;
