@@ -222,6 +222,24 @@ describe('work that must stop on Ctrl-C', () => {
     const r = await run.done;
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/interrupted after 0 of 1 epochs/);
+    // The model-loss pass (6 000 frames × 18 M parameters) is skipped: the summary says not measured, not diverged.
+    expect(r.stderr).toMatch(/model loss not measured: interrupted/);
+    expect(r.stdout).toMatch(/^model loss: +not measured \(interrupted\)/m);
+    expect(r.stdout).toMatch(/^PCA-\d+ reference: \S+ — yours: not measured \(interrupted\)/m);
+    expect(r.stdout).not.toMatch(/not a number|diverged/);
+  }, 60_000);
+
+  it('--json after a skipped model-loss pass: modelLoss null with the reason, in the PCA entry too', async () => {
+    const run = runCli(['train', '--layers', '160,4096,4096,160', '--frames', '100', '--epochs', '100000', '--seed', '1', '--json'], env, ROOT);
+    await run.waitForStderr('Training');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    const j = JSON.parse(r.stdout);
+    expect(j.stopped).toBe('interrupted');
+    expect(j).toMatchObject({ modelLoss: null, modelLossNotMeasured: 'interrupted' });
+    expect(j.pca).toMatchObject({ modelLoss: null, modelLossNotMeasured: 'interrupted', ratio: null });
   }, 60_000);
 });
 

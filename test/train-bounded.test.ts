@@ -1,6 +1,6 @@
 /**
  * Very long or very wide training stays bounded: the loss history of a long run is kept in fixed
- * memory, and a long epoch is cut into slices (so Ctrl-C lands) without changing the result.
+ * memory, and a long epoch is cut into slices (so Ctrl-C lands) without changing the result; when Ctrl-C skips the model-loss pass the summary says so.
  */
 import { describe, it, expect } from 'vitest';
 import { LossHistory } from '../src/model/loss-history.js';
@@ -8,6 +8,8 @@ import { createNetwork, initNetwork, type Network } from '../src/model/network.j
 import { train, meanLossYielding, type TrainOptions } from '../src/model/train.js';
 import { networkMeanLoss } from '../src/model/network.js';
 import { Rng } from '../src/model/rng.js';
+import { fmtModelLoss, modelLossJson, pcaJson, pcaLossLine } from '../src/cli/quality.js';
+import type { PcaBound } from '../src/model/pca.js';
 
 describe('LossHistory', () => {
   it('keeps every loss up to its exact limit', () => {
@@ -107,5 +109,24 @@ describe('long epochs in slices', () => {
     setTimeout(() => { stop = true; }, 50);
     const wide = net([160, 2048, 2048, 160], 7);
     expect(await meanLossYielding(wide, frames(2000, 8), 2000, () => stop)).toBeNaN();
+  });
+});
+
+describe('the PCA line when the model loss was not measured (train interrupted before a long pass)', () => {
+  const ref: PcaBound = { frameSize: 160, k: 10, centred: false, isBound: true, loss: 0.002 };
+  it('says not measured, not "diverged", and gives no ratio', () => {
+    expect(pcaLossLine(ref, null)).toBe('PCA-10 bound: 0.002 — yours: not measured (interrupted)');
+    expect(fmtModelLoss(null)).toBe('not measured (interrupted)');
+  });
+  it('keeps the other cases: a measured loss with its ratio, NaN as diverged weights', () => {
+    expect(pcaLossLine(ref, 0.003)).toBe('PCA-10 bound: 0.002 — yours: 0.003, 1.5× the bound');
+    expect(pcaLossLine(ref, NaN)).toBe('PCA-10 bound: 0.002 — yours: not a number (diverged weights)');
+  });
+  it('--json: null with the reason when not measured; null without one when diverged', () => {
+    expect(pcaJson(ref, null)).toMatchObject({ modelLoss: null, modelLossNotMeasured: 'interrupted', ratio: null });
+    expect(JSON.parse(JSON.stringify(pcaJson(ref, NaN)))).toEqual({ k: 10, centred: false, isBound: true, loss: 0.002, modelLoss: null, ratio: null });
+    expect(pcaJson(ref, 0.003)).toMatchObject({ modelLoss: 0.003, ratio: 1.5 });
+    expect(pcaJson(ref, 0.003)).not.toHaveProperty('modelLossNotMeasured');
+    expect(modelLossJson(null)).toEqual({ modelLoss: null, modelLossNotMeasured: 'interrupted' });
   });
 });

@@ -75,20 +75,39 @@ export function fmtLoss(x: number): string {
   return Number.isNaN(x) ? 'not a number (diverged weights)' : fmt(x);
 }
 
-/** "PCA-10 bound: 0.00091 — yours: 0.00120, 1.32× the bound" */
-export function pcaLossLine(ref: PcaBound, modelLoss: number): string {
-  const word = ref.isBound ? 'bound' : 'reference';
-  const ratio = ref.loss > 0 && Number.isFinite(modelLoss) ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
-  return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmtLoss(modelLoss)}${ratio}`;
+/**
+ * The trained weights' loss on every frame, or null when it was not measured: `train` skips that
+ * pass after Ctrl-C when it would take long. Not measured is not diverged: it says so.
+ */
+export type ModelLoss = number | null;
+
+/** Why a null ModelLoss, in --json. */
+export const MODEL_LOSS_NOT_MEASURED = 'interrupted';
+
+export function fmtModelLoss(x: ModelLoss): string {
+  return x === null ? `not measured (${MODEL_LOSS_NOT_MEASURED})` : fmtLoss(x);
 }
 
-export function pcaJson(ref: PcaBound, modelLoss?: number): Record<string, unknown> {
+/** "PCA-10 bound: 0.00091 — yours: 0.00120, 1.32× the bound" */
+export function pcaLossLine(ref: PcaBound, modelLoss: ModelLoss): string {
+  const word = ref.isBound ? 'bound' : 'reference';
+  const ratio = ref.loss > 0 && modelLoss !== null && Number.isFinite(modelLoss) ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
+  return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmtModelLoss(modelLoss)}${ratio}`;
+}
+
+/** The model loss in --json: null for NaN (diverged) and for not measured, which also gets a reason. */
+export function modelLossJson(modelLoss: ModelLoss): { modelLoss: number | null; modelLossNotMeasured?: string } {
+  return modelLoss === null ? { modelLoss: null, modelLossNotMeasured: MODEL_LOSS_NOT_MEASURED } : { modelLoss: jsonNumber(modelLoss) };
+}
+
+export function pcaJson(ref: PcaBound, modelLoss?: ModelLoss): Record<string, unknown> {
+  const ratio = modelLoss !== undefined && modelLoss !== null && ref.loss > 0 ? jsonNumber(modelLoss / ref.loss) : null;
   return {
     k: ref.k,
     centred: ref.centred,
     isBound: ref.isBound,
     loss: ref.loss,
-    ...(modelLoss !== undefined ? { modelLoss, ratio: ref.loss > 0 ? modelLoss / ref.loss : null } : {}),
+    ...(modelLoss !== undefined ? { ...modelLossJson(modelLoss), ratio } : {}),
   };
 }
 
@@ -102,7 +121,7 @@ export function referenceLines(r: Reference, label: (s: string) => string): stri
   ];
 }
 
-export function referencesJson(r: Reference, modelLoss?: number): Record<string, unknown> {
+export function referencesJson(r: Reference, modelLoss?: ModelLoss): Record<string, unknown> {
   return {
     mulaw: { kbps: r.mulaw.kbps, ...snrJson(r.mulaw.snr) },
     mulawTelephone: { kbps: r.telephone.kbps, sampleRate: TELEPHONE_RATE, ...snrJson(r.telephone.snr) },
@@ -200,7 +219,7 @@ export interface Made {
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: number, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: ModelLoss, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
   // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
   const shape = pcaShapeOf(net);
   const full = shape.isBound ? pcaReference(shape, frames.data, frames.count) : undefined;

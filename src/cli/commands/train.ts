@@ -19,7 +19,7 @@ import { positiveNumber, nonNegativeNumber, nonNegativeInt, positiveInt, seedVal
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { playReconstruction } from './play.js';
 import type { ConfigValue } from '../report/html.js';
-import { checkDistinctOutputs, checkOutputPath, fmtLoss, trainQuality } from '../quality.js';
+import { checkDistinctOutputs, checkOutputPath, fmtModelLoss, modelLossJson, trainQuality, type ModelLoss } from '../quality.js';
 import { cloneNetwork } from '../sweep-run.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
@@ -220,7 +220,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   const spin = await progress(io, `Training ${net.sizes.join('→')} on ${count(frames.count, 'frame')}, ${count(flags.epochs, 'epoch')}, lr ${flags.lr}`);
   const started = performance.now();
   let result: TrainResult;
-  let finalModelLoss: number;
+  let finalModelLoss: ModelLoss;
   try {
     result = await train(net, frames.data, frames.count, rng, {
       ...learning,
@@ -294,12 +294,12 @@ async function workingLr(initial: Network, frames: Frames, learning: NetworkTrai
  */
 const LONG_PASS = 1e9;
 
-/** The trained weights' mean loss on every frame: measured, or NaN when interrupted before a long pass. */
-async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames: Frames, epochs: number): Promise<number> {
+/** The trained weights' mean loss on every frame: measured, or null (not measured) when interrupted before a long pass. */
+async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames: Frames, epochs: number): Promise<ModelLoss> {
   if (epochs === 0 && Number.isFinite(result.initialLoss)) return result.initialLoss; // the weights did not move
   if (result.stopped === 'interrupted' && frames.count * networkParameterCount(net) > LONG_PASS) {
     info(io, 'model loss not measured: interrupted, and a pass over every frame would take a while (`dlaudio reconstruct --model` measures it)');
-    return NaN;
+    return null;
   }
   // Yielding, so a second Ctrl-C still quits at once.
   return meanLossYielding(net, frames.data, frames.count);
@@ -317,7 +317,7 @@ interface Report {
   seed: number;
   flags: RunFlags;
   result: TrainResult;
-  finalModelLoss: number;
+  finalModelLoss: ModelLoss;
   /** The PCA-k line and, with --out-wav, the reconstruction's SNR (quality.ts). */
   quality: Awaited<ReturnType<typeof trainQuality>>;
 }
@@ -355,7 +355,7 @@ function toJson(r: Report): Record<string, unknown> {
     epochsRun: r.result.epochs,
     firstLoss: r.result.epochs > 0 ? r.result.firstLoss : null,
     finalLoss: r.result.epochs > 0 ? r.result.finalLoss : null,
-    modelLoss: r.finalModelLoss,
+    ...modelLossJson(r.finalModelLoss),
     ...r.quality.json,
     stopped: r.result.stopped,
     timing: { seconds: r.result.seconds, stepsPerSecond: r.result.stepsPerSecond, kernel: r.result.kernel },
@@ -405,7 +405,7 @@ function renderReport(io: Io, r: Report): string {
     lines.push(`first loss:  ${fmt(r.result.firstLoss)}   (epoch 1: mean over frames of Σ(Y−X)², each before its update)`);
     lines.push(`final loss:  ${fmt(r.result.finalLoss)}`);
   }
-  lines.push(`model loss:  ${r.result.stopped === 'interrupted' && Number.isNaN(r.finalModelLoss) ? 'not measured (interrupted)' : fmtLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
+  lines.push(`model loss:  ${fmtModelLoss(r.finalModelLoss)}   (the trained weights on ${r.frames.count === 1 ? 'the one frame' : `all ${r.frames.count} frames`})`);
   lines.push(...r.quality.lines);
   lines.push(`seed:        ${r.seed}   (--seed ${r.seed} repeats this run bit for bit)`);
   if (losses.length > 0) lines.push(`time:        ${r.result.seconds.toFixed(2)} s, ${fmtInt(r.result.stepsPerSecond)} frame-steps/s   (${KERNEL_NAMES[r.result.kernel]})`);

@@ -24,7 +24,8 @@ export interface ReportInput {
   stopped?: ReportData['stopped'];
   log?: boolean;
   finalLoss: number | null;
-  modelLoss: number;
+  /** null: not measured (train interrupted before a long pass); the row is left out. */
+  modelLoss: number | null;
   net: Network;
   scale: number;
   /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */

@@ -31,7 +31,7 @@ export interface ReportNumbers {
   /** Mean loss of the last epoch (null: no epoch ran). */
   finalLoss: number | null;
   /** Mean loss of the trained weights over all frames. */
-  modelLoss: number;
+  modelLoss: number | null;
   /** PCA-k on the same frames: a bound when the decoder is one linear layer, a reference otherwise. */
   pca?: { k: number; loss: number; isBound: boolean };
   /** Signal-to-noise ratio of the reconstruction over the whole recording, dB (Infinity: identical). */
