@@ -12,17 +12,10 @@ import { frameLosses, inspectUnits } from '../../model/inspect.js';
 import { codeSubspace } from '../../model/subspace.js';
 import { codeKbps } from '../../model/codec.js';
 import { UserError, UsageError } from '../../errors.js';
-import type { ConfigValue, ReportData } from './html.js';
+import type { ReportData } from './html.js';
 
-export interface ReportInput {
-  title: string;
-  source: string;
-  config: Readonly<Record<string, ConfigValue>>;
-  seed: number | null;
-  /** Per epoch; undefined when the command trains nothing (reconstruct). */
-  losses?: readonly number[];
-  stopped?: ReportData['stopped'];
-  log?: boolean;
+/** What a command hands over: the page's own fields as they are, and what the pictures are computed from. */
+export interface ReportInput extends Pick<ReportData, 'title' | 'source' | 'config' | 'seed' | 'losses' | 'stopped' | 'log' | 'sampleRate'> {
   finalLoss: number | null;
   /** null: not measured (train interrupted before a long pass); the row is left out. */
   modelLoss: number | null;
@@ -30,7 +23,6 @@ export interface ReportInput {
   scale: number;
   /** The samples the network saw (whole frames are reconstructed, a partial one dropped). */
   samples: Int16Array;
-  sampleRate: number;
   /** The PCA-k reference the command already printed (its eigenvectors give the subspace figure). */
   pca: PcaBound | PcaReference;
   /** The reconstruction of `samples` when the command already made it (--out-wav, reconstruct). */
