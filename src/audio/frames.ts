@@ -12,6 +12,8 @@ export interface FrameOptions {
   seconds?: number;
   /** Skip the first S seconds (`--start`), rounded to whole 10 ms frames. */
   start?: number;
+  /** Frames in shared memory, for a worker thread to read without a copy (train's PCA). */
+  shared?: boolean;
 }
 
 export interface Frames {
@@ -52,7 +54,7 @@ export function toFrames(samples: Int16Array, opts: FrameOptions, source = 'the 
     const have = opts.seconds !== undefined ? `the first ${opts.seconds} s give ${usable}` : `${source} has ${samples.length}`;
     throw new UserError(`not enough audio for one frame: ${FRAME_SIZE} samples (10 ms at 16 kHz) are needed, ${have}`);
   }
-  const data = new Float64Array(count * FRAME_SIZE);
+  const data = opts.shared ? new Float64Array(new SharedArrayBuffer(8 * count * FRAME_SIZE)) : new Float64Array(count * FRAME_SIZE);
   // Divide (not multiply by 1/scale) so each value is exactly the course's sample / 32000.
   for (let i = 0; i < data.length; i++) data[i] = samples[from + i] / opts.scale;
   return { data, count, available, first, droppedSamples: samples.length % FRAME_SIZE };

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from './commander.js';
 import { intInRange } from './options.js';
 
 export interface DeviceFlags {

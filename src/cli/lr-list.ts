@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 
 const EXPECTED = 'expected learning rates greater than 0 separated by commas, e.g. 0.001,0.01,0.1';
 

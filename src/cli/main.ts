@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option } from './commander.js';
 import { UserError, EXIT } from '../errors.js';
 import { isDebugEnv } from '../util/output.js';
 import { escapeControls } from '../util/terminal.js';

@@ -6,7 +6,7 @@
  * No commander defaults on purpose: an option left out stays undefined, so "--momentum given
  * without --optimizer momentum" can be told apart from the default; defaults are applied here.
  */
-import { Command, Option, InvalidArgumentError } from 'commander';
+import { Command, Option, InvalidArgumentError } from './commander.js';
 import { FRAME_SIZE } from '../audio/frames.js';
 import { UsageError } from '../errors.js';
 import type { OptimizerKind, OptimizerSpec } from '../model/optimizer.js';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 
 /** commander argument parsers: a bad value ends as a usage error (exit 2) naming what is expected. */
 export function positiveNumber(v: string): number {

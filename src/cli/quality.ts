@@ -8,9 +8,10 @@ import { dirname } from 'node:path';
 import { encodeWav16 } from '../audio/wav.js';
 import { snr, type Snr } from '../audio/snr.js';
 import { mulawKbps, mulawRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
-import { pcaBound, pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
+import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
-import { codeSubspace, type SubspaceFit } from '../model/subspace.js';
+import type { SubspaceFit } from '../model/subspace.js';
+import { BackgroundPca } from '../model/background-pca.js';
 import type { Network } from '../model/network.js';
 import { specialFileKind, writeOutput, writeTarget } from '../util/atomic.js';
 import { errnoText } from '../util/input-file.js';
@@ -219,12 +220,11 @@ export interface Made {
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: ModelLoss, outWav: string | undefined, trained: Int16Array, sampleRate: number): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
+export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: ModelLoss, outWav: string | undefined, trained: Int16Array, sampleRate: number, background?: BackgroundPca): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
   // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
-  const shape = pcaShapeOf(net);
-  const full = shape.isBound ? pcaReference(shape, frames.data, frames.count) : undefined;
-  const ref: PcaBound | PcaReference = full ?? pcaBound(shape, frames.data, frames.count);
-  const fit = full ? codeSubspace(net, full) : null;
+  const pca = background ?? new BackgroundPca({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count }, { thread: false });
+  const ref = await pca.reference();
+  const fit = await pca.subspace(net);
   const why = ref.isBound ? `no ${ref.k}-number code with a linear decoder does better` : `the best linear ${ref.k}-number code; a deeper net may beat it`;
   const lines = [`${pcaLossLine(ref, modelLoss)}   (${why})`, ...(fit ? [subspaceLine(fit, 'subspace:    ')] : [])];
   const json: Record<string, unknown> = { pca: pcaJson(ref, modelLoss), subspace: fit && subspaceJson(fit), reconstruction: null };

@@ -15,14 +15,10 @@
  * needed (to project frames: reconstruct, compress). The bound alone (train) needs only the
  * eigenvalues: sym-eigenvalues.ts, without ml-matrix's cold start (see there).
  */
-import { createRequire } from 'node:module';
 import { codeSize, decoderLayers, hasBias, type Layer, type Network } from './network.js';
 import { toInt16 } from './reconstruct.js';
 import { symmetricEigenvalues } from './sym-eigenvalues.js';
-
-// Loaded on first use (~0.1 s of start-up): only the commands that project frames need it.
-const requireCjs = createRequire(import.meta.url);
-type MlMatrix = typeof import('ml-matrix');
+import { mlMatrix } from './ml-matrix.js';
 
 export interface Pca {
   frameSize: number;
@@ -87,7 +83,7 @@ function cleanEigenvalue(value: number, i: number, count: number, centred: boole
 export function fitPca(frames: ArrayLike<number>, count: number, frameSize: number, opts: { centred: boolean }): Pca {
   const n = frameSize;
   const { m, mean } = secondMoment(frames, count, n, opts.centred);
-  const { EigenvalueDecomposition, Matrix } = requireCjs('ml-matrix') as MlMatrix;
+  const { EigenvalueDecomposition, Matrix } = mlMatrix();
   const rows: number[][] = [];
   for (let a = 0; a < n; a++) rows.push(Array.from(m.subarray(a * n, (a + 1) * n)));
   const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });

@@ -12,7 +12,8 @@
  * when every best direction is orthogonal to it. A V of rank r < k (dead or parallel units) spans
  * at most r/k. The SVDs are ml-matrix's.
  */
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import type { Matrix } from 'ml-matrix';
+import { mlMatrix } from './ml-matrix.js';
 import type { PcaReference } from './pca.js';
 import { decoderLayers, type Network } from './network.js';
 
@@ -31,6 +32,7 @@ export interface SubspaceFit {
 
 /** Orthonormal basis (as columns, n × r) of the span of `a`'s columns, dropping directions below rounding. */
 function orthonormalColumns(a: Matrix): Matrix {
+  const { Matrix, SingularValueDecomposition } = mlMatrix();
   const svd = new SingularValueDecomposition(a, { computeLeftSingularVectors: true, computeRightSingularVectors: false, autoTranspose: true });
   const s = svd.diagonal;
   const tol = Math.max(a.rows, a.columns) * (s[0] ?? 0) * 1e-10;
@@ -46,6 +48,7 @@ function orthonormalColumns(a: Matrix): Matrix {
  * `basis`: the best space, as rows of length n (pca.vectors' first k rows).
  */
 export function subspaceFit(columns: ArrayLike<number>, n: number, k: number, basis: ArrayLike<number>, bestK = k): SubspaceFit {
+  const { Matrix, SingularValueDecomposition } = mlMatrix();
   const v = new Matrix(n, k);
   for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) v.set(i, j, columns[i * k + j]!);
   const q = orthonormalColumns(v);

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '../commander.js';
 import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { dlaSizes, writeDla, type CodeBits, type CodeRange, type DlaFile } from '../../audio/dla.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import { convertAudio } from '../../audio/wav.js';
 import { outputToStdout, specialFileKind, writeOutputStream } from '../../util/atomic.js';
 import { sameFile } from '../../util/paths.js';

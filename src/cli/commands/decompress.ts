@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import { loadAudio } from '../../audio/wav.js';
 import { readDla, type DlaFile } from '../../audio/dla.js';
 import { snr } from '../../audio/snr.js';

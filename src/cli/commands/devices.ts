@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { makeIo, info } from '../../util/output.js';
 import { ENABLE_DEBUGGING, stateAdvice } from '../../device/messages.js';
 import { addDeviceOptions, type DeviceFlags } from '../device-options.js';

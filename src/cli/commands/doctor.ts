@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { EXIT } from '../../errors.js';
 import { makeIo } from '../../util/output.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import { loadAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE } from '../../audio/frames.js';
 import { createAutoEncoder, initUniform } from '../../model/autoencoder.js';

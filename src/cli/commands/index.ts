@@ -1,4 +1,4 @@
-import { Help, type Command } from 'commander';
+import { Help, type Command } from '../commander.js';
 
 /**
  * Each command lives in its own file and adds itself to the program. Only the command being run is

@@ -3,7 +3,7 @@
  * network and its parameters; each code unit on one line (strongest frequency, share of the
  * signal, a sketch of the waveform it adds); the loss, SNR and subspace figure on a sound.
  */
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import { loadAudio } from '../../audio/wav.js';
 import { FRAME_SIZE, SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';

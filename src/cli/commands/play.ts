@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { reconstructSamples } from '../../model/reconstruct.js';

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import { loadAudio } from '../../audio/wav.js';
 import { SAMPLE_RATE } from '../../audio/frames.js';
 import { loadModel } from '../../model/model-file.js';

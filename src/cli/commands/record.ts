@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { makeIo, warn } from '../../util/output.js';
 import { positiveNumber, intInRange } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import { availableParallelism } from 'node:os';
 import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import { fileURLToPath } from 'node:url';
 import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,8 @@ import { playReconstruction } from './play.js';
 import type { ConfigValue } from '../report/html.js';
 import { checkDistinctOutputs, checkOutputPath, fmtModelLoss, modelLossJson, trainQuality, type ModelLoss } from '../quality.js';
 import { cloneNetwork } from '../sweep-run.js';
+import { BackgroundPca } from '../../model/background-pca.js';
+import { pcaShapeOf } from '../../model/pca.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
@@ -198,7 +200,26 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
 
   const seconds = flags.device !== undefined ? undefined : flags.seconds;
   // The audio was read from --start on (loadAudio): frame 1 of `frames` is frame startFrame + 1 of the file.
-  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds }, audio.source.path);
+  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds, shared: true }, audio.source.path);
+  // PCA's bound and subspace start on the second core now, while this thread trains.
+  const background = new BackgroundPca({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count });
+  try {
+    return await trainAndReport(io, audio, flags, setup, { net, scale, seed, rng, frames, background });
+  } finally {
+    background.close();
+  }
+}
+
+interface Prepared {
+  net: Network;
+  scale: number;
+  seed: number;
+  rng: Rng;
+  frames: Frames;
+  background: BackgroundPca;
+}
+
+async function trainAndReport(io: Io, audio: LoadedAudio, flags: RunFlags, setup: Setup, { net, scale, seed, rng, frames, background }: Prepared): Promise<number> {
   const startFrame = Math.round((flags.device !== undefined ? 0 : flags.start ?? 0) * SAMPLE_RATE / FRAME_SIZE);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
   const silence = silenceWarning(audio.samples, frames, startFrame);
@@ -253,7 +274,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   if (notWritten.length > 0) info(io, `not written, the training diverged: ${notWritten.join(', ')}`);
 
   const outWav = diverged ? undefined : flags.outWav;
-  const quality = await trainQuality(net, scale, frames, finalModelLoss, outWav, framesSamples(audio.samples, frames), SAMPLE_RATE);
+  const quality = await trainQuality(net, scale, frames, finalModelLoss, outWav, framesSamples(audio.samples, frames), SAMPLE_RATE, background);
   const report = { audio, frames, startFrame, net, learning, scale, seed, flags, result, finalModelLoss, quality };
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
