@@ -7,7 +7,7 @@
 // Usage: npm run bench [-- --repeats 5] [-- --recordings]      (npm run build first; `npm test` and `npm install` do)
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAutoEncoder, initUniform } from '../dist/model/autoencoder.js';
@@ -173,25 +173,41 @@ for (const sizes of [[160, 10, 160], [160, 64, 10, 64, 160]]) {
 const cli = runCli();
 console.log(`${'dlaudio train --epochs 200, whole run'.padEnd(38)} ${cli.best.toFixed(3)} s (${cli.median.toFixed(3)})  wall time, Node start-up included (500 frames)`);
 
-// Start-up: whole processes, wall time, against `node -e 0` in the same run.
-function wallOf(args) {
-  const runs = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
-    runs.push({ seconds: (performance.now() - t0) / 1000, loss: 0 });
+// Start-up: whole processes, wall time, against `node -e 0` in the same run. Also their CPU time
+// (user + system, GNU time), which another job on the machine changes less than the wall time;
+// the commands alternate, so a change of load hits them all.
+function load() {
+  return `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}
+function startupRuns(commands, repeats) {
+  const gnuTimeOk = spawnSync('/usr/bin/time', ['-f', '%U %S', 'true'], { encoding: 'utf8' }).status === 0;
+  const runs = commands.map(() => ({ wall: [], cpu: [] }));
+  for (let i = 0; i < repeats; i++) {
+    commands.forEach((args, j) => {
+      const t0 = performance.now();
+      const r = gnuTimeOk
+        ? spawnSync('/usr/bin/time', ['-f', '@@ %U %S', process.execPath, ...args], { cwd: root, encoding: 'utf8' })
+        : spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+      runs[j].wall.push({ seconds: (performance.now() - t0) / 1000, loss: 0 });
+      const m = /@@ (\S+) (\S+)/.exec(r.stderr ?? '');
+      if (m) runs[j].cpu.push({ seconds: Number(m[1]) + Number(m[2]), loss: 0 });
+    });
   }
-  return stats(runs);
+  return runs.map((r) => ({ wall: stats(r.wall), cpu: r.cpu.length > 0 ? stats(r.cpu) : null }));
 }
 function benchStartup() {
-const bare = wallOf(['-e', '0']);
-console.log(`start-up, wall time, best (median) of ${REPEATS}; + ms over \`node -e 0\``);
-console.log(`${'node -e 0'.padEnd(38)} ${bare.best.toFixed(3)} s (${bare.median.toFixed(3)})`);
-for (const [label, args] of [['dlaudio --version', ['--version']], ['dlaudio --help', ['--help']], ['dlaudio train (bundled sample, 200 ep.)', ['train', '--seed', '1']]]) {
-  const s = wallOf([join(root, 'bin/dlaudio.js'), ...args]);
-  console.log(`${label.padEnd(38)} ${s.best.toFixed(3)} s (${s.median.toFixed(3)})  +${((s.best - bare.best) * 1000).toFixed(0)} ms`);
-}
+  const repeats = Math.max(REPEATS, 15);
+  const rows = [['node -e 0', ['-e', '0']], ['dlaudio --version', [join(root, 'bin/dlaudio.js'), '--version']], ['dlaudio --help', [join(root, 'bin/dlaudio.js'), '--help']], ['dlaudio train (bundled sample, 200 ep.)', [join(root, 'bin/dlaudio.js'), 'train', '--seed', '1']]];
+  const before = load();
+  const [bare, ...rest] = startupRuns(rows.map(([, args]) => args), repeats);
+  console.log(`start-up, best (median) of ${repeats}, alternating; + ms over \`node -e 0\`; ${before} (before), ${load()} (after)`);
+  const cpu = (r) => (r.cpu ? `   CPU ${r.cpu.best.toFixed(3)} s (${r.cpu.median.toFixed(3)})` : '');
+  const cpuOver = (r) => (r.cpu && bare.cpu ? ` +${((r.cpu.best - bare.cpu.best) * 1000).toFixed(0)} ms` : '');
+  console.log(`${'node -e 0'.padEnd(38)} ${bare.wall.best.toFixed(3)} s (${bare.wall.median.toFixed(3)})${cpu(bare)}`);
+  rest.forEach((r, i) => {
+    console.log(`${rows[i + 1][0].padEnd(38)} ${r.wall.best.toFixed(3)} s (${r.wall.median.toFixed(3)})  +${((r.wall.best - bare.wall.best) * 1000).toFixed(0)} ms${cpu(r)}${cpuOver(r)}`);
+  });
 }
 benchStartup();
 
@@ -235,7 +251,7 @@ function benchConversions() {
     ['1 h, 16 kHz mono 16-bit', ['-r', '16000', '-c', '1', '-b', '16'], 3600],
   ];
   const nodeBare = best(process.execPath, ['-e', '0'], n);
-  console.log(`reading long recordings (pink noise made by sox): wall time and peak RSS, best of ${n}; \`node -e 0\`: ${show(nodeBare)}`);
+  console.log(`reading long recordings (pink noise made by sox): wall time and peak RSS, best of ${n}; \`node -e 0\`: ${show(nodeBare)}; ${load()}`);
   console.log(`${'input'.padEnd(36)}${'sox -D … -r 16000 -c 1 -b 16'.padEnd(32)}${'dlaudio convert'.padEnd(36)}dlaudio train --epochs 1`);
   try {
     for (const [label, format, seconds] of cases) {

@@ -9,8 +9,6 @@
 import type { AutoEncoder } from './autoencoder.js';
 import { SgdKernel, type EpochKernel } from './sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from './wasm-kernel.js';
-import { BackpropKernel } from './backprop.js';
-import { WasmBackpropKernel, wasmBackpropAvailable, wasmBackpropUnsupported } from './wasm-backprop.js';
 import type { Rng } from './rng.js';
 import { asAutoEncoder, fromAutoEncoder, networkMeanLoss, networkParameterCount, type Network } from './network.js';
 import { LossHistory, type BucketedLosses } from './loss-history.js';
@@ -54,7 +52,7 @@ export type KernelName = 'wasm' | 'js' | 'wasm-backprop' | 'backprop';
  * goes through the general back-propagation, whose WebAssembly version is ~15× faster than its
  * TypeScript one (the fallback, and the only one for float64 weights).
  */
-function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): { kernel: EpochKernel; name: KernelName; fallback: string | null } {
+async function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): Promise<{ kernel: EpochKernel; name: KernelName; fallback: string | null }> {
   const batch = opts.batch ?? 1;
   const sgd = (opts.optimizer?.kind ?? 'sgd') === 'sgd';
   const ae = asAutoEncoder(net);
@@ -73,6 +71,8 @@ function makeKernel(net: Network, frames: Float64Array, count: number, opts: Tra
     const wasm = ae.W instanceof Float32Array && wasmKernelAvailable() ? tryWasm(() => new WasmSgdKernel(ae, frames, count)) : null;
     return wasm ? { kernel: wasm, name: 'wasm', fallback } : { kernel: new SgdKernel(ae), name: 'js', fallback };
   }
+  // Loaded only for the networks that need them: the course's does not.
+  const [{ BackpropKernel }, { WasmBackpropKernel, wasmBackpropAvailable, wasmBackpropUnsupported }] = await Promise.all([import('./backprop.js'), import('./wasm-backprop.js')]);
   const spec = { batch, optimizer: opts.optimizer };
   if (engine !== 'backprop-ts' && wasmBackpropUnsupported(net) === null && wasmBackpropAvailable()) {
     const wasm = tryWasm(() => new WasmBackpropKernel(net, frames, count, spec));
@@ -161,7 +161,7 @@ export interface TrainResult {
 /** Trains `net` in place. An AutoEncoder is the course's network seen through its W and V. */
 export async function train(model: Network | AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
   const net = 'layers' in model ? model : fromAutoEncoder(model);
-  const { kernel, name, fallback } = makeKernel(net, frames, count, opts);
+  const { kernel, name, fallback } = await makeKernel(net, frames, count, opts);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;
   const divergeFactor = opts.divergeFactor ?? 1e6;
   const history = new LossHistory();

@@ -8,7 +8,6 @@ import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
 import { toFrames, framesSamples, silenceWarning, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { meanLossYielding, train, type TrainResult } from '../../model/train.js';
-import { loadModel, saveModel } from '../../model/model-file.js';
 import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, codeSize, hasBias, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
 import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
@@ -17,7 +16,6 @@ import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { renderLossChart, fmt, fmtInt, count, framesWindow, fitColumns } from '../render.js';
 import { positiveNumber, nonNegativeNumber, nonNegativeInt, positiveInt, seedValue } from '../options.js';
 import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
-import { playReconstruction } from './play.js';
 import type { ConfigValue } from '../report/html.js';
 import { checkDistinctOutputs, checkOutputPath, fmtModelLoss, modelLossJson, trainQuality, type ModelLoss } from '../quality.js';
 import { cloneNetwork } from '../sweep-run.js';
@@ -188,7 +186,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   const seed = flags.seed ?? randomSeed();
   const rng = new Rng(seed);
   if (flags.init !== undefined) {
-    const saved = loadModel(flags.init);
+    const saved = (await import('../../model/model-file.js')).loadModel(flags.init);
     net = saved.net;
     checkInitMatches(flags, setup.spec, net, flags.init);
     if (cmd.getOptionValueSource('scale') !== 'cli') scale = saved.scale;
@@ -267,7 +265,7 @@ async function trainAndReport(io: Io, audio: LoadedAudio, flags: RunFlags, setup
   // Diverged weights make neither a model nor a recording worth keeping (the report still shows them).
   const diverged = result.stopped === 'diverged';
   if (flags.save !== undefined && !diverged) {
-    await saveModel(flags.save, net, scale);
+    await (await import('../../model/model-file.js')).saveModel(flags.save, net, scale);
     info(io, `model saved to ${flags.save}${result.stopped === 'interrupted' ? ' (as trained so far)' : ''}`);
   }
   const notWritten = [flags.save, flags.outWav].filter((p): p is string => diverged && p !== undefined);
@@ -279,7 +277,7 @@ async function trainAndReport(io: Io, audio: LoadedAudio, flags: RunFlags, setup
   if (flags.json) io.out.write(JSON.stringify(toJson(report)) + '\n');
   else io.out.write(renderReport(io, report) + '\n');
   if (flags.report !== undefined) await writeTrainReport(io, flags.report, report);
-  if (flags.play && result.stopped === 'done') await playReconstruction(io, net, scale, audio.samples, flags);
+  if (flags.play && result.stopped === 'done') await (await import('./play.js')).playReconstruction(io, net, scale, audio.samples, flags);
 
   if (result.stopped === 'diverged') {
     const safe = await workingLr(initial, frames, learning, flags, seed);

@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+const t0 = performance.now();
+const { fitPca, scaledFrames } = await import('./dist/model/pca.js');
+const { readFileSync } = await import('node:fs');
+const buf = readFileSync('fixtures/sample.wav');
+const s = new Int16Array(buf.buffer.slice(44, 44 + 80000 * 2));
+const f = scaledFrames(s, 32000, 160);
+const t1 = performance.now();
+createRequire(import.meta.url)('ml-matrix');
+const t2 = performance.now();
+const p = fitPca(f.data, f.count, 160, { centred: false });
+const t3 = performance.now();
+console.log(process.execArgv.join(' ').padEnd(40), 'load ml', (t2 - t1).toFixed(0), 'fitPca', (t3 - t2).toFixed(0), p.eigenvalues[0].toPrecision(6));
