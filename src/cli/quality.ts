@@ -224,7 +224,8 @@ export interface Made {
  */
 export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: ModelLoss, outWav: string | undefined, trained: Int16Array, sampleRate: number, background?: BackgroundPca): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
   // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
-  const pca = background ?? new BackgroundPca({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count }, { thread: false });
+  const pca = background ?? new BackgroundPca({ thread: false });
+  if (background === undefined) pca.begin({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count });
   const ref = await pca.reference();
   const fit = await pca.subspace(net);
   const why = ref.isBound ? `no ${ref.k}-number code with a linear decoder does better` : `the best linear ${ref.k}-number code; a deeper net may beat it`;

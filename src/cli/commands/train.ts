@@ -116,21 +116,31 @@ Examples:
     // Checked before any recording: a bad --layers or optimiser combination must not cost a take.
     const setup: Setup = { spec: networkSpecFrom(flags, c), learning: trainOptionsFrom(flags) };
     flags.lr ??= defaultLr(setup.learning.optimizer.kind);
-    if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
-    // The audio read: --wav, the bundled sample when neither --wav nor --device, or --keep's recording.
-    const fallback = flags.wav === undefined && flags.device === undefined ? defaultAudioPath('training') : undefined;
-    const audioIn = flags.wav ?? fallback?.path ?? flags.keep;
-    const inputs = [audioIn, flags.keep].filter((p): p is string => p !== undefined);
-    if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
-    // --save over --init is allowed: it continues training the same model file.
-    if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
-    if (flags.report !== undefined) checkOutputPath(flags.report, '--report', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
-    checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
-    if (fallback !== undefined && !flags.json) info(io, fallback.note);
-    // Only the part trained on is kept: a long recording fits with --seconds (and --start).
-    const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadAudio(audioIn as string, { start: flags.start, seconds: flags.seconds });
-    process.exitCode = await runTraining(io, audio, flags as RunFlags, c, setup);
+    // PCA's thread starts now: it is ready by the time the audio is read (background-pca.ts).
+    const background = new BackgroundPca();
+    try {
+      process.exitCode = await readAndTrain(io, flags, c, setup, background);
+    } finally {
+      background.close();
+    }
   });
+}
+
+async function readAndTrain(io: Io, flags: TrainFlags, c: Command, setup: Setup, background: BackgroundPca): Promise<number> {
+  if (flags.report !== undefined) await (await import('../report/data.js')).checkReportPath(flags.report);
+  // The audio read: --wav, the bundled sample when neither --wav nor --device, or --keep's recording.
+  const fallback = flags.wav === undefined && flags.device === undefined ? defaultAudioPath('training') : undefined;
+  const audioIn = flags.wav ?? fallback?.path ?? flags.keep;
+  const inputs = [audioIn, flags.keep].filter((p): p is string => p !== undefined);
+  if (flags.outWav !== undefined) checkOutputPath(flags.outWav, '--out-wav', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
+  // --save over --init is allowed: it continues training the same model file.
+  if (flags.save !== undefined) checkOutputPath(flags.save, '--save', inputs);
+  if (flags.report !== undefined) checkOutputPath(flags.report, '--report', [...inputs, ...(flags.init !== undefined ? [flags.init] : [])]);
+  checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
+  if (fallback !== undefined && !flags.json) info(io, fallback.note);
+  // Only the part trained on is kept: a long recording fits with --seconds (and --start).
+  const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadAudio(audioIn as string, { start: flags.start, seconds: flags.seconds });
+  return runTraining(io, audio, flags as RunFlags, c, setup, background);
 }
 
 /** PyTorch's defaults: SGD has none, the course uses 0.01; Adam's is 0.001 (0.01 makes a deep Adam run chaotic). */
@@ -176,7 +186,7 @@ function checkInitMatches(flags: TrainFlags, spec: NetworkSpec, net: Network, pa
 }
 
 /** Everything after the audio is in memory: the same for a WAV file and a phone recording. */
-async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Command, setup: Setup): Promise<number> {
+async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Command, setup: Setup, background: BackgroundPca): Promise<number> {
   if (audio.conversion) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
   for (const w of audio.warnings) warn(io, w);
 
@@ -200,12 +210,8 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   // The audio was read from --start on (loadAudio): frame 1 of `frames` is frame startFrame + 1 of the file.
   const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds, shared: true }, audio.source.path);
   // PCA's bound and subspace start on the second core now, while this thread trains.
-  const background = new BackgroundPca({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count });
-  try {
-    return await trainAndReport(io, audio, flags, setup, { net, scale, seed, rng, frames, background });
-  } finally {
-    background.close();
-  }
+  background.begin({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count });
+  return trainAndReport(io, audio, flags, setup, { net, scale, seed, rng, frames, background });
 }
 
 interface Prepared {
