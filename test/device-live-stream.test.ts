@@ -7,7 +7,7 @@
  */
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { adbMissingReason, startAdbServer } from './sim/adb-server.js';
@@ -15,7 +15,8 @@ import { startSimulatedDevice, type SimDevice, type SimDeviceOptions } from './s
 import type { SimProcess } from './sim/shell.js';
 import { usePhoneLab } from './sim/lab.js';
 import { streamSample } from './sim/signal.js';
-import { openPhoneStream, type PhoneStream } from '../src/device/live-stream.js';
+import adbkit from '@devicefarmer/adbkit';
+import { openPhoneStream, streamCommand, type PhoneStream } from '../src/device/live-stream.js';
 import { UserError } from '../src/errors.js';
 import type { Io } from '../src/util/output.js';
 
@@ -29,6 +30,7 @@ vi.mock('@devicefarmer/adbkit', async () => {
 
 const skipReason = adbMissingReason();
 const REMOTE_DEX = '/data/local/tmp/dlaudio-recorder.dex';
+const DEX = fileURLToPath(new URL('../android/recorder/dlaudio-recorder.dex', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./sim/stream-levels.mjs', import.meta.url));
 
 function quietIo(): Io & { text(): string } {
@@ -242,9 +244,20 @@ describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated p
     await expectPhoneClean(d);
   });
 
+  it('dlaudio gone before it connected (killed at the worst moment): the recorder gives up after 10 s by itself, removes its log', async () => {
+    const d = await phone(); // time ×0.05: the 10 s are 0.5 s here
+    d.fs.set(REMOTE_DEX, { data: readFileSync(DEX), mode: 0o100644, mtime: Math.floor(Date.now() / 1000) });
+    const device = adbkit.Adb.createClient({ port: lab.server.port }).getDevice(d.serial);
+    const shell = await device.shell(streamCommand('dlaudio-0123456789ab', '/data/local/tmp/dlaudio-0123456789ab.stream'));
+    const said = (await adbkit.Adb.util.readAll(shell)).toString();
+    expect(said).toMatch(/^PID \d+\nLISTENING\nERROR NO_CLIENT nobody connected to the socket within 10 s\n$/);
+    await expectPhoneClean(d);
+    expect(streamer(d)?.exitCode).toBe(11);
+  });
+
   it.for<[string, SimDeviceOptions, RegExp]>([
     ['the microphone busy', { recorder: 'error:AUDIO_INIT' }, /^the microphone of Pixel 7 \(127\.0\.0\.1:\d+\) could not be opened \(cannot record from the microphone: simulated failure\): close apps .*; details in dlaudio-report-/],
-    ['adbd refusing the socket', { refuseSockets: true }, /^Pixel 7 \(127\.0\.0\.1:\d+\) refused the connection to the recorder's stream \(adb said: .+\): update adb/],
+    ['adbd refusing the socket', { refuseSockets: true }, /^Pixel 7 \(127\.0\.0\.1:\d+\) refused the connection to the recorder's stream \(adb said: 'closed'\): update adb/],
     ['Android 10', { sdk: 29 }, /^Pixel 7 \(127\.0\.0\.1:\d+\) runs Android 10 \(API 29\): recording from the computer needs Android 11 or newer/],
   ])('%s: openPhoneStream refuses with the next step, nothing left on the phone', async ([, opts, message]) => {
     const d = await phone(opts);

@@ -145,10 +145,10 @@ async function openStream(opts: PhoneStreamOptions, signal: AbortSignal, own: Ct
       if (signal.aborted) c.destroy();
       return c;
     }), signal).catch((e: unknown) => {
-      if (e instanceof UserError) throw e;
-      const said = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      // The transport itself is gone: that is a lost connection, not a refusal.
-      if (/closed|ECONNRESET|EPIPE|Premature end/i.test(said) && !/refused|FAIL/i.test(said)) throw e;
+      // adb's FAIL reply is the device refusing `localabstract:` (adbd answers "closed"); anything
+      // else (the phone gone, offline, the server down) is deviceError's to word.
+      const said = e instanceof Error && e.name === 'FailError' ? e.message.replace(/^Failure: /, '') : undefined;
+      if (said === undefined || /device .*(not found|offline|unauthorized)/i.test(said)) throw e;
       throw new UserError(streamForwardRefused(named, said), 1, { cause: e });
     })) as Duplex;
     const ready = await abortable(withTimeout(started.ready, START_TIMEOUT_MS, timeout), signal);
