@@ -57,6 +57,14 @@ async function expectPhoneClean(d: SimDevice): Promise<void> {
   expect(d.processes.filter((x) => x.state === 'running')).toEqual([]);
 }
 
+/** Reads the stream in the background as `live` would, once a first block came; `reading` settles when blocks() ends. */
+async function readInBackground(s: PhoneStream): Promise<{ reading: Promise<void> }> {
+  let n = 0;
+  const reading = (async () => { for await (const block of s.blocks()) n += block.length; })();
+  await until(() => n > 0, 'a first block');
+  return { reading };
+}
+
 /** Reads until `samples` samples came, checking each against the fake microphone. */
 async function readExact(stream: PhoneStream, samples: number): Promise<{ values: Set<number>; firstAt: number; lastAt: number }> {
   const values = new Set<number>();
@@ -132,9 +140,7 @@ describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated p
     const d = await phone({ streamSpeed: 1 });
     stream = await open(d);
     const s = stream;
-    let n = 0;
-    const reading = (async () => { for await (const block of s.blocks()) n += block.length; })();
-    await until(() => n > 0, 'a first block');
+    const { reading } = await readInBackground(s);
     await s.close();
     await expect(reading).resolves.toBeUndefined();
     await expectPhoneClean(d);
@@ -192,9 +198,7 @@ describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated p
     const d = await phone({ streamSpeed: 1 });
     stream = await open(d);
     const s = stream;
-    let n = 0;
-    const reading = (async () => { for await (const block of s.blocks()) n += block.length; })();
-    await until(() => n > 0, 'a first block');
+    const { reading } = await readInBackground(s);
     const droppedAt = performance.now();
     d.unplug();
     const e = await reading.then(() => undefined, (x: unknown) => x);
@@ -213,9 +217,7 @@ describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated p
     try {
       await server.connect(d.port);
       const s = await openPhoneStream({ serial: d.serial, adbPort: server.port, io: quietIo() });
-      let n = 0;
-      const reading = (async () => { for await (const block of s.blocks()) n += block.length; })();
-      await until(() => n > 0, 'a first block');
+      const { reading } = await readInBackground(s);
       await server.stop();
       const e = await reading.then(() => undefined, (x: unknown) => x);
       expect(e, String(e)).toBeInstanceOf(UserError);

@@ -760,7 +760,7 @@ describe('recorder stream mode on the host JVM', () => {
     const closedAt = performance.now();
     client.socket.destroy();
     const end = await exitWithin(run.exited, 10_000, run);
-    ctx.annotate(`stopped ${(end.at - closedAt).toFixed(0)} ms after the client closed`);
+    console.log(`host JVM stream mode: stopped (mic released, process gone) ${(end.at - closedAt).toFixed(0)} ms after the client closed`);
     const bytes = client.bytes();
     const n = Math.floor(bytes.length / 2);
     const values = new Set<number>();
