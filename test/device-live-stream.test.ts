@@ -17,6 +17,7 @@ import { usePhoneLab } from './sim/lab.js';
 import { streamSample } from './sim/signal.js';
 import adbkit from '@devicefarmer/adbkit';
 import { openPhoneStream, streamCommand, type PhoneStream } from '../src/device/live-stream.js';
+import { commandLinePattern } from '../src/device/remote-cleanup.js';
 import { UserError } from '../src/errors.js';
 import type { Io } from '../src/util/output.js';
 
@@ -83,6 +84,19 @@ async function readExact(stream: PhoneStream, samples: number): Promise<{ values
   }
   return { values, firstAt, lastAt };
 }
+
+describe('the stream command line', () => {
+  it('is the contract\'s, and the clean-up\'s pkill pattern (a Ctrl-C before the PID line) finds it and only it', () => {
+    const cmd = streamCommand('dlaudio-0123456789ab', '/data/local/tmp/dlaudio-0123456789ab.stream');
+    expect(cmd).toBe("echo PID $$; CLASSPATH='/data/local/tmp/dlaudio-recorder.dex' exec app_process / dlaudio.Recorder stream --rate 16000 " +
+      "--socket dlaudio-0123456789ab --log '/data/local/tmp/dlaudio-0123456789ab.stream.log' 2>'/data/local/tmp/dlaudio-0123456789ab.stream.log'");
+    const pattern = new RegExp(commandLinePattern('/data/local/tmp/dlaudio-0123456789ab.stream'));
+    const argv = 'app_process / dlaudio.Recorder stream --rate 16000 --socket dlaudio-0123456789ab --log /data/local/tmp/dlaudio-0123456789ab.stream.log';
+    expect(pattern.test(argv)).toBe(true);
+    expect(pattern.test(argv.replaceAll('0123456789ab', '0123456789ac'))).toBe(false);
+    expect(pattern.test(`pkill -f '${commandLinePattern('/data/local/tmp/dlaudio-0123456789ab.stream')}'`)).toBe(false);
+  });
+});
 
 describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated phone${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const lab = usePhoneLab();
@@ -255,6 +269,21 @@ describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated p
     expect(said).toMatch(/^PID \d+\nLISTENING\nERROR NO_CLIENT nobody connected to the socket within 10 s\n$/);
     await expectPhoneClean(d);
     expect(streamer(d)?.exitCode).toBe(11);
+  });
+
+  it('Ctrl-C while the recorder starts (before LISTENING): exit 130, the recorder killed by its pid, nothing left', async () => {
+    const d = await phone({ recorder: 'hang' });
+    const child = spawn(process.execPath, [DRIVER, d.serial], { env: lab.server.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+    await until(() => streamer(d)?.state === 'running', 'the recorder to start');
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^dlaudio: interrupted: the stream was stopped on the phone$/m);
+    await expectPhoneClean(d);
+    expect(streamer(d)?.state).toBe('killed');
+    expect(d.commands.at(-1)).toMatch(/^kill \d+ 2>\/dev\/null; rm -f /);
   });
 
   it.for<[string, SimDeviceOptions, RegExp]>([

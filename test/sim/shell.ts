@@ -470,7 +470,8 @@ const STREAM_BLOCK_MS = 20;
  * `OVERRUN <total>` when the host reads again; it stops by itself when the client goes (host
  * closed the stream, transport dropped), removing its log, and after 10 s without a client.
  * Behaviours: `error:AUDIO_INIT` after the client came; `error:READ_ERROR` and 'die' after 0.25 s of sound;
- * 'overrun': a phone too busy to send, which drops the second second of sound (50 blocks).
+ * 'overrun': a phone too busy to send, which drops the second second of sound (50 blocks); 'hang': a JVM
+ * that never gets to LISTENING, until killed.
  */
 function fakeStreamer(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
   const finish = startAppProcess(args, env, pid, out, ctx);
@@ -507,6 +508,7 @@ function fakeStreamer(args: string[], env: Record<string, string>, pid: number, 
       resolve();
     };
     ctx.killers.set(pid, () => stop());
+    if (ctx.recorder === 'hang') return;
     timer = setTimeout(() => {
       ctx.fs.delete(log);
       stop(EXIT_CODES.NO_CLIENT, 'ERROR NO_CLIENT nobody connected to the socket within 10 s');
