@@ -166,7 +166,8 @@ async function openStream(opts: PhoneStreamOptions, signal: AbortSignal, own: Ct
   let iterated = false;
 
   const close = (): Promise<void> => {
-    closing ??= (async () => {
+    if (closing) return closing.catch(() => undefined);
+    closing = (async () => {
       signal.removeEventListener('abort', onAbort);
       own?.dispose();
       await cleanup();
@@ -208,7 +209,13 @@ async function openStream(opts: PhoneStreamOptions, signal: AbortSignal, own: Ct
       ? deviceError(cut ?? new Error('Premature end of stream'), label, doing)
       : recorderFailure(why, label, info);
     if (closing) return;
-    throw await failure(e);
+    // failure() cleans up (after the report, which needs the log): close() then has nothing left to do.
+    closing = failure(e).then((shown) => {
+      signal.removeEventListener('abort', onAbort);
+      own?.dispose();
+      throw shown;
+    });
+    await closing;
   }
 
   return {

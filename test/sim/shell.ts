@@ -30,6 +30,8 @@ export interface SimProcess {
   micReleasedAt?: number;
   /** Stream mode: when (performance.now()) sample 0 was captured; sample i comes i / rate / streamSpeed s later. */
   streamStartedAt?: number;
+  /** Stream mode: the samples dropped on the phone, as [first, end) ranges of sample indices. */
+  droppedRanges?: [number, number][];
 }
 
 /** One connection to a process's abstract socket, as adbd relays it to the host. */
@@ -551,7 +553,14 @@ function fakeStreamer(args: string[], env: Record<string, string>, pid: number, 
           for (let i = 0; i < block; i++) data.writeInt16LE(streamSample(given + i), 2 * i);
           given += block;
           const busy = ctx.recorder === 'overrun' && given > rate && given <= 2 * rate;
-          if (busy || socket.queuedBytes() + data.length > maxQueued) { dropped += block; dropping = true; continue; }
+          if (busy || socket.queuedBytes() + data.length > maxQueued) {
+            dropped += block;
+            dropping = true;
+            const ranges = (proc.droppedRanges ??= []);
+            const last = ranges.at(-1);
+            if (last && last[1] === given - block) last[1] = given; else ranges.push([given - block, given]);
+            continue;
+          }
           if (dropping) { dropping = false; out.write(`OVERRUN ${dropped}\n`); }
           socket.write(data);
         }
