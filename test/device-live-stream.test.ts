@@ -160,6 +160,18 @@ describe.skipIf(skipReason !== undefined)(`openPhoneStream against a simulated p
     await expectPhoneClean(d);
   });
 
+  it('the caller\'s AbortSignal (its own Ctrl-C handling): aborting ends blocks() without error and cleans the phone', async () => {
+    const d = await phone({ streamSpeed: 1 });
+    const abort = new AbortController();
+    const handlers = process.listenerCount('SIGINT');
+    stream = await openPhoneStream({ serial: d.serial, adbPort: lab.server.port, io: quietIo(), signal: abort.signal });
+    expect(process.listenerCount('SIGINT'), 'no SIGINT handler of its own').toBe(handlers);
+    const { reading } = await readInBackground(stream);
+    abort.abort(new Error('the caller stops'));
+    await expect(reading).resolves.toBeUndefined();
+    await expectPhoneClean(d);
+  });
+
   it('a consumer slower than the stream: reading pauses (backpressure), what waits in this process stays bounded; the phone drops only whole blocks, all counted', async () => {
     const d = await phone({ streamSpeed: 20 });
     stream = await open(d);
