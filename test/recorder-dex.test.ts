@@ -5,7 +5,9 @@
  *   the android.* stand-ins in test/recorder-stubs (a microphone playing a known waveform,
  *   a settable SDK level, a speaker that keeps what it is given, ...), and must follow
  *   docs/recorder.md: the WAV, the stdout lines, the exit statuses, no file left behind on
- *   failure; in play mode, the exact samples reaching the track and the wait for the last one.
+ *   failure; in play mode, the exact samples reaching the track and the wait for the last one;
+ *   in stream mode, the exact samples on the socket, the stop when its client goes, whole blocks
+ *   dropped for a client that does not read, and each error.
  * Needs Debian packages libsmali-java (smali), dexdump, enjarify, openjdk-17-jdk-headless.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -171,7 +173,7 @@ describe('recorder .dex', () => {
     expect(readFileSync(committedDex).subarray(0, 8).toString('latin1')).toBe('dex\n035\0');
     expect(sh('dexdump', ['-c', committedDex])).toContain('Checksum verified');
     const dump = sh('dexdump', [committedDex]);
-    for (const cls of ['Recorder', 'Player', 'ShellContext', 'Workarounds', 'Failure']) {
+    for (const cls of ['Recorder', 'Player', 'Streamer', 'ShellContext', 'Workarounds', 'Failure']) {
       expect(dump).toContain(`Class descriptor  : 'Ldlaudio/${cls};'`);
     }
     expect(dump).toMatch(/name\s+: 'main'\s+type\s+: '\(\[Ljava\/lang\/String;\)V'\s+access\s+: 0x0009 \(PUBLIC STATIC\)/);
