@@ -85,8 +85,13 @@ function cleanEigenvalue(value: number, i: number, count: number, centred: boole
 
 /** `frames`: count × frameSize values, frame after frame (as the trainer sees them). */
 export function fitPca(frames: ArrayLike<number>, count: number, frameSize: number, opts: { centred: boolean }): Pca {
-  const n = frameSize;
-  const { m, mean } = secondMoment(frames, count, n, opts.centred);
+  const { m, mean } = secondMoment(frames, count, frameSize, opts.centred);
+  return pcaOfMatrix(m, mean, count, frameSize, opts.centred);
+}
+
+/** PCA from its matrix M (n×n) and mean: the eigen-decomposition, largest eigenvalue first. */
+function pcaOfMatrix(m: Float64Array, mean: Float64Array | null, count: number, n: number, centred: boolean): Pca {
+  const opts = { centred };
   const { EigenvalueDecomposition, Matrix } = requireCjs('ml-matrix') as MlMatrix;
   const rows: number[][] = [];
   for (let a = 0; a < n; a++) rows.push(Array.from(m.subarray(a * n, (a + 1) * n)));
@@ -190,4 +195,53 @@ export function pcaBound(shape: PcaShape, frames: ArrayLike<number>, count: numb
 export function pcaReference(shape: PcaShape, frames: ArrayLike<number>, count: number): PcaReference {
   const pca = fitPca(frames, count, shape.frameSize, { centred: shape.centred });
   return { ...shape, loss: pcaLoss(pca, shape.k), pca };
+}
+
+/**
+ * The second moment of frames that arrive in pieces (`dlaudio live`): Σ x·xᵀ and Σ x are summed,
+ * the frames themselves are not kept, so the bound of an hour of sound costs 200 KB. Mean of
+ * x·xᵀ minus μ·μᵀ gives the centred covariance when the network has biases.
+ */
+export class MomentAccumulator {
+  private readonly sum: Float64Array;
+  private readonly sumX: Float64Array;
+  count = 0;
+
+  constructor(readonly frameSize: number) {
+    this.sum = new Float64Array(frameSize * frameSize);
+    this.sumX = new Float64Array(frameSize);
+  }
+
+  add(frames: ArrayLike<number>, count: number): void {
+    if (count < 1) return;
+    const n = this.frameSize;
+    const { m } = secondMoment(frames, count, n, false);
+    for (let i = 0; i < m.length; i++) this.sum[i] += m[i] * count;
+    for (let t = 0; t < count; t++) for (let d = 0; d < n; d++) this.sumX[d] += frames[t * n + d];
+    this.count += count;
+  }
+
+  private matrix(centred: boolean): { m: Float64Array; mean: Float64Array | null } {
+    if (this.count < 1) throw new RangeError('PCA needs at least one frame');
+    const n = this.frameSize;
+    const m = this.sum.map((v) => v / this.count);
+    if (!centred) return { m, mean: null };
+    const mean = this.sumX.map((v) => v / this.count);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) m[a * n + b] -= mean[a] * mean[b];
+    return { m, mean };
+  }
+
+  /** PCA-k's loss on every frame added (what `live` prints at the end). */
+  bound(shape: PcaShape): PcaBound {
+    const { m } = this.matrix(shape.centred);
+    const eigenvalues = symmetricEigenvalues(m, this.frameSize).map((v, i) => cleanEigenvalue(v, i, this.count, shape.centred));
+    return { ...shape, loss: pcaLoss({ eigenvalues }, shape.k) };
+  }
+
+  /** With the eigenvectors (the report's subspace figure). */
+  reference(shape: PcaShape): PcaReference {
+    const { m, mean } = this.matrix(shape.centred);
+    const pca = pcaOfMatrix(m, mean, this.count, this.frameSize, shape.centred);
+    return { ...shape, loss: pcaLoss(pca, shape.k), pca };
+  }
 }
