@@ -92,7 +92,7 @@ function fakeTrainer(): ChunkTrainer & { got: number[]; release: () => void; bus
       t.got.push(index);
       await new Promise<void>((resolve) => { pending = resolve; });
       t.busy = false;
-      return { index, frames: Math.floor(samples.length / 160), before: 1, after: 0.5, losses: [0.7], stopped: 'done', trainSeconds: 0, kernel: 'js', fallback: null };
+      return { index, frames: Math.floor(samples.length / 160), before: 1, after: 0.5, losses: [0.7], stopped: 'done', trainSeconds: 0, workSeconds: 0, kernel: 'js', fallback: null };
     },
     async network() {
       throw new Error('not used');

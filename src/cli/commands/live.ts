@@ -246,6 +246,7 @@ function chunkJson(e: ChunkEvent): Record<string, unknown> {
     stopped: e.stopped,
     lag: e.lag,
     trainSeconds: e.trainSeconds,
+    workSeconds: e.workSeconds,
   };
 }
 
@@ -326,8 +327,7 @@ function renderSummary(io: Io, s: Summary): string {
   const lag = stats(session.chunks.map((c) => c.lag));
   if (lag && (s.flags.realtime || s.flags.wav === undefined)) lines.push(`lag:         ${lag.mean.toFixed(2)} s mean, ${lag.max.toFixed(2)} s at most (end of a chunk → its "after" loss)`);
   lines.push(`seed:        ${s.seed}`);
-  const speed = s.seconds > 0 ? `, ${fmt(heard / s.seconds)}× real time` : '';
-  lines.push(`time:        ${s.seconds.toFixed(2)} s${s.flags.realtime || s.flags.wav === undefined ? '' : speed}`);
+  lines.push(`time:        ${s.seconds.toFixed(2)} s for ${heard.toFixed(2)} s of sound${s.flags.realtime ? ' (paced at the speed of sound: --realtime)' : ''}`);
   return [...lines.slice(0, chart ? 2 : 0), fitColumns(lines.slice(chart ? 2 : 0).join('\n'))].join('\n');
 }
 

@@ -37,6 +37,8 @@ export interface ChunkResult {
   stopped: StopReason;
   /** Seconds of training (steps only). */
   trainSeconds: number;
+  /** Seconds for the whole chunk: both loss passes and the training. Under the chunk's own length: training keeps up with real time. */
+  workSeconds: number;
   kernel: KernelName;
   fallback: string | null;
 }
@@ -57,6 +59,7 @@ export class ChunkTrainerCore {
   /** Trains on one chunk (at least one whole frame: the caller checks). */
   async train(index: number, samples: Int16Array, shouldStop?: () => boolean): Promise<ChunkResult> {
     const { setup, net } = this;
+    const started = performance.now();
     const frames = toFrames(samples, { scale: setup.scale });
     // As train: a batch larger than the chunk is the whole chunk.
     const batch = Math.min(setup.learning.batch, Math.max(1, frames.count));
@@ -71,6 +74,6 @@ export class ChunkTrainerCore {
       shouldStop,
     });
     const after = r.stopped === 'diverged' ? NaN : await meanLossYielding(net, frames.data, frames.count);
-    return { index, frames: frames.count, before, after, losses: r.losses, stopped: r.stopped, trainSeconds: r.seconds, kernel: r.kernel, fallback: r.fallback };
+    return { index, frames: frames.count, before, after, losses: r.losses, stopped: r.stopped, trainSeconds: r.seconds, workSeconds: (performance.now() - started) / 1000, kernel: r.kernel, fallback: r.fallback };
   }
 }
