@@ -202,29 +202,69 @@ export function pcaReference(shape: PcaShape, frames: ArrayLike<number>, count: 
  * the frames themselves are not kept, so the bound of an hour of sound costs 200 KB. Mean of
  * x·xᵀ minus μ·μᵀ gives the centred covariance when the network has biases.
  */
+const MOMENT_BLOCK = 256;
+
 export class MomentAccumulator {
+  /** Σ x·xᵀ, upper triangle (row a, columns b ≥ a); mirrored when read. */
   private readonly sum: Float64Array;
   private readonly sumX: Float64Array;
+  /** BLOCK frames, transposed: reused, so adding a chunk allocates nothing (a session's memory stays flat). */
+  private readonly xt: Float64Array;
   count = 0;
 
   constructor(readonly frameSize: number) {
     this.sum = new Float64Array(frameSize * frameSize);
     this.sumX = new Float64Array(frameSize);
+    this.xt = new Float64Array(frameSize * MOMENT_BLOCK);
   }
 
+  /** Frames as the trainer sees them: count × frameSize values. */
   add(frames: ArrayLike<number>, count: number): void {
-    if (count < 1) return;
+    this.addScaled(frames, 1, count);
+  }
+
+  /** The whole frames of 16-bit samples, each divided by `scale` (as toFrames divides them). */
+  addSamples(samples: Int16Array, scale: number): void {
+    this.addScaled(samples, scale, Math.floor(samples.length / this.frameSize));
+  }
+
+  private addScaled(values: ArrayLike<number>, scale: number, count: number): void {
     const n = this.frameSize;
-    const { m } = secondMoment(frames, count, n, false);
-    for (let i = 0; i < m.length; i++) this.sum[i] += m[i] * count;
-    for (let t = 0; t < count; t++) for (let d = 0; d < n; d++) this.sumX[d] += frames[t * n + d];
-    this.count += count;
+    const { xt, sum, sumX } = this;
+    const B = MOMENT_BLOCK;
+    // As secondMoment: BLOCK frames transposed, each entry one contiguous dot product.
+    for (let t0 = 0; t0 < count; t0 += B) {
+      const len = Math.min(B, count - t0);
+      for (let t = 0; t < len; t++) {
+        for (let d = 0; d < n; d++) {
+          const v = scale === 1 ? values[(t0 + t) * n + d] : values[(t0 + t) * n + d] / scale;
+          xt[d * B + t] = v;
+          sumX[d] += v;
+        }
+      }
+      for (let a = 0; a < n; a++) {
+        const ra = a * B;
+        for (let b = a; b < n; b++) {
+          const rb = b * B;
+          let acc = 0;
+          for (let t = 0; t < len; t++) acc += xt[ra + t] * xt[rb + t];
+          sum[a * n + b] += acc;
+        }
+      }
+    }
+    this.count += Math.max(0, count);
   }
 
   private matrix(centred: boolean): { m: Float64Array; mean: Float64Array | null } {
     if (this.count < 1) throw new RangeError('PCA needs at least one frame');
     const n = this.frameSize;
-    const m = this.sum.map((v) => v / this.count);
+    const m = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) {
+      for (let b = a; b < n; b++) {
+        m[a * n + b] = this.sum[a * n + b] / this.count;
+        m[b * n + a] = m[a * n + b];
+      }
+    }
     if (!centred) return { m, mean: null };
     const mean = this.sumX.map((v) => v / this.count);
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) m[a * n + b] -= mean[a] * mean[b];

@@ -5,7 +5,7 @@
  * The engine is src/cli/live/session.ts; the view on stderr src/cli/live/view.ts.
  */
 import { Command, Option } from 'commander';
-import { FRAME_SIZE, SAMPLE_RATE } from '../../audio/frames.js';
+import { FRAME_SIZE, SAMPLE_RATE, toFrames } from '../../audio/frames.js';
 import { int16Bytes, wavHeader16, type LoadedAudio } from '../../audio/wav.js';
 import type { PcmStream } from '../../audio/pcm-stream.js';
 import { randomSeed } from '../../model/rng.js';
@@ -115,6 +115,8 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
     if (cmd.getOptionValueSource('scale') !== 'cli') scale = saved.scale;
     else if (saved.scale !== scale) warn(io, `--scale ${scale} differs from the ${saved.scale} the model in ${flags.init} was trained with`);
   }
+  // The same refusal as train's (a scale so small the frames overflow), before any sound is read.
+  toFrames(new Int16Array(FRAME_SIZE), { scale });
   const seed = flags.seed ?? randomSeed();
   const setup: TrainerSetup = { sizes: init?.sizes ?? spec.sizes, bias: init ? hasBias(init) : spec.bias, init, seed, scale, lr, passes: flags.passes, shuffle: flags.shuffle === true, learning };
   const sizes = setup.sizes;
@@ -142,9 +144,11 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
     columns: process.stderr.columns ?? 80,
     chunkSeconds,
     passes: flags.passes,
+    // A file read as fast as possible queues its chunks on purpose: the time each took says more than the lag.
+    showLag: flags.wav === undefined || flags.realtime === true,
     write: (t) => { process.stderr.write(t); },
   });
-  if (!io.interactive) info(io, `live: ${sizes.join('→')} learning from ${source.stream.label}, chunks of ${fmt(chunkSeconds)} s, ${count(flags.passes, 'pass')} each, lr ${lr}${flags.wav !== undefined && !flags.realtime ? ' (as fast as possible; --realtime paces it)' : ''}`);
+  if (!io.interactive) info(io, `live: ${sizes.join('→')} learning from ${source.stream.label}, chunks of ${fmt(chunkSeconds)} s, ${passCount(flags.passes)} each, lr ${lr}${flags.wav !== undefined && !flags.realtime ? ' (as fast as possible; --realtime paces it)' : ''}`);
   const json = (o: Record<string, unknown>): void => { if (flags.json && !stdoutClosed) io.out.write(JSON.stringify(o) + '\n'); };
   const started = performance.now();
   let session: SessionResult;
@@ -316,7 +320,7 @@ function renderSummary(io: Io, s: Summary): string {
   if (session.untrainedTail > 0) lines.push(`not learnt:  the last ${(session.untrainedTail / SAMPLE_RATE).toFixed(2)} s (${session.stopped === 'interrupted' ? 'captured when Ctrl-C came' : 'less than one frame'})`);
   lines.push(`network:     ${describeNetwork(s.net)}`);
   lines.push(`parameters:  ${networkParameterCount(s.net)} = ${parameterSummary(s.net)}`);
-  lines.push(`training:    ${count(s.flags.passes, 'pass')} per chunk, lr ${s.lr}, ${learningSummary(s.learning)}${s.flags.shuffle ? ', shuffled' : ', in frame order'}${s.flags.init ? `, from ${s.flags.init}` : ''}`);
+  lines.push(`training:    ${passCount(s.flags.passes)} per chunk, lr ${s.lr}, ${learningSummary(s.learning)}${s.flags.shuffle ? ', shuffled' : ', in frame order'}${s.flags.init ? `, from ${s.flags.init}` : ''}`);
   const first = session.chunks[0];
   const last = session.chunks[session.chunks.length - 1];
   if (first && last) {
@@ -329,6 +333,10 @@ function renderSummary(io: Io, s: Summary): string {
   lines.push(`seed:        ${s.seed}`);
   lines.push(`time:        ${s.seconds.toFixed(2)} s for ${heard.toFixed(2)} s of sound${s.flags.realtime ? ' (paced at the speed of sound: --realtime)' : ''}`);
   return [...lines.slice(0, chart ? 2 : 0), fitColumns(lines.slice(chart ? 2 : 0).join('\n'))].join('\n');
+}
+
+function passCount(n: number): string {
+  return n === 1 ? '1 pass' : `${n} passes`;
 }
 
 function stopText(stopped: SessionResult['stopped']): string {

@@ -5,7 +5,7 @@
  * the loss of the new weights on them ("after"). One Rng runs through the session (shuffle order).
  * Runs in the trainer's worker thread (trainer-worker.ts); tests run it directly.
  */
-import { toFrames } from '../../audio/frames.js';
+import { FRAME_SIZE } from '../../audio/frames.js';
 import { Rng } from '../../model/rng.js';
 import { meanLossYielding, train, type KernelName, type StopReason } from '../../model/train.js';
 import { createNetwork, initNetwork, type Network } from '../../model/network.js';
@@ -46,6 +46,7 @@ export interface ChunkResult {
 export class ChunkTrainerCore {
   readonly net: Network;
   private readonly rng: Rng;
+  private buffer = new Float64Array(0);
 
   constructor(private readonly setup: TrainerSetup) {
     this.rng = new Rng(setup.seed);
@@ -56,11 +57,23 @@ export class ChunkTrainerCore {
     }
   }
 
+  /**
+   * The chunk's whole frames, each sample / scale, exactly as toFrames makes them, in a buffer
+   * reused from chunk to chunk: a long session allocates nothing per chunk here.
+   */
+  private frames(samples: Int16Array): { data: Float64Array; count: number } {
+    const count = Math.floor(samples.length / FRAME_SIZE);
+    if (this.buffer.length < count * FRAME_SIZE) this.buffer = new Float64Array(count * FRAME_SIZE);
+    const data = this.buffer.subarray(0, count * FRAME_SIZE);
+    for (let i = 0; i < data.length; i++) data[i] = samples[i]! / this.setup.scale;
+    return { data, count };
+  }
+
   /** Trains on one chunk (at least one whole frame: the caller checks). */
   async train(index: number, samples: Int16Array, shouldStop?: () => boolean): Promise<ChunkResult> {
     const { setup, net } = this;
     const started = performance.now();
-    const frames = toFrames(samples, { scale: setup.scale });
+    const frames = this.frames(samples);
     // As train: a batch larger than the chunk is the whole chunk.
     const batch = Math.min(setup.learning.batch, Math.max(1, frames.count));
     const before = await meanLossYielding(net, frames.data, frames.count);

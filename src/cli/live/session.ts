@@ -132,10 +132,7 @@ export async function runSession(stream: PcmStream, trainer: ChunkTrainer, opts:
 
   /** What PCA and the report keep of a chunk, then the chunk for the trainer. */
   const complete = (samples: Int16Array): Chunk => {
-    const frames = Math.floor(samples.length / FRAME_SIZE);
-    const data = new Float64Array(frames * FRAME_SIZE);
-    for (let i = 0; i < data.length; i++) data[i] = samples[i]! / opts.scale;
-    moments.add(data, frames);
+    moments.addSamples(samples, opts.scale);
     return { index: index++, samples, capturedAt: now(), level: levelDbfs(samples) };
   };
 

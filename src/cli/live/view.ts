@@ -16,6 +16,8 @@ export interface ViewOptions {
   columns: number;
   chunkSeconds: number;
   passes: number;
+  /** Show the lag (real time); otherwise the seconds each chunk took to learn. */
+  showLag: boolean;
   /** Where the text goes (stderr). */
   write: (text: string) => void;
   now?: () => number;
@@ -71,7 +73,7 @@ export class LiveView {
   onChunk(c: ChunkEvent): void {
     this.chunks.push(c);
     if (this.opts.interactive) this.draw(true);
-    else this.opts.write(chunkLine(c) + '\n');
+    else this.opts.write(chunkLine(c, this.opts.showLag) + '\n');
   }
 
   onSkip(s: SkipEvent): void {
@@ -97,7 +99,7 @@ export class LiveView {
     const learnt = this.chunks.reduce((s, c) => s + c.seconds, 0);
     const last = this.chunks[n - 1];
     const status = [`${n} chunk${n === 1 ? '' : 's'} done`, `${learnt.toFixed(1)} s of sound learnt`];
-    if (last) status.push(`lag ${last.lag.toFixed(1)} s`, `last: before ${fmt(last.before)}, after ${fmt(last.after)}`);
+    if (last) status.push(this.opts.showLag ? `lag ${last.lag.toFixed(1)} s` : `took ${last.workSeconds.toFixed(2)} s`, `last: before ${fmt(last.before)}, after ${fmt(last.after)}`);
     lines.push(status.join(' · '));
     if (this.skipped > 0) lines.push(skippedText(this.skipped));
     lines.push('Ctrl-C stops (the model is kept with --save)');
@@ -108,9 +110,9 @@ export class LiveView {
   }
 }
 
-/** "chunk 3  0:10.0–0:15.0  −23 dBFS  before 0.612  after 0.548  lag 0.2 s" */
-export function chunkLine(c: ChunkEvent): string {
+/** "chunk 3  0:10.0–0:15.0  −23 dBFS  before 0.612  after 0.548  lag 0.2 s" (or "took 0.05 s") */
+export function chunkLine(c: ChunkEvent, showLag = true): string {
   const mmss = (s: number): string => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
   const stop = c.stopped === 'done' ? '' : `  (${c.stopped})`;
-  return `chunk ${c.index + 1}  ${mmss(c.start)}–${mmss(c.start + c.seconds)}  ${fmtLevel(c.level)}  before ${fmt(c.before)}  after ${fmt(c.after)}  lag ${c.lag.toFixed(1)} s${stop}`;
+  return `chunk ${c.index + 1}  ${mmss(c.start)}–${mmss(c.start + c.seconds)}  ${fmtLevel(c.level)}  before ${fmt(c.before)}  after ${fmt(c.after)}  ${showLag ? `lag ${c.lag.toFixed(1)} s` : `took ${c.workSeconds.toFixed(2)} s`}${stop}`;
 }
