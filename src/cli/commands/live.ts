@@ -140,7 +140,7 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
   const chunkSeconds = (chunkFrames * FRAME_SIZE) / SAMPLE_RATE;
   const view = new LiveView({
     interactive: io.interactive,
-    color: io.interactive && process.env.NO_COLOR === undefined,
+    color: io.interactive && !process.env.NO_COLOR,
     columns: process.stderr.columns ?? 80,
     chunkSeconds,
     passes: flags.passes,

@@ -166,6 +166,13 @@ footer{margin-top:28px;color:var(--mute);font-size:13px}
 `;
 
 function stoppedNotice(d: ReportData): string {
+  if (d.chunkLosses) {
+    // live: counted in chunks, not epochs.
+    const k = d.chunkLosses.after.length;
+    if (d.stopped === 'diverged') return `<p class="notice">Training diverged on chunk ${k}: try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
+    if (d.stopped === 'interrupted') return `<p class="notice">The session was stopped (Ctrl-C) after ${k} chunk${k === 1 ? '' : 's'}: the results are from the weights as trained so far.</p>\n`;
+    return '';
+  }
   const n = d.losses?.length ?? 0;
   if (d.stopped === 'diverged') {
     return `<p class="notice">Training diverged at epoch ${n} (loss ${escapeHtml(fmt(d.losses?.[n - 1] ?? NaN))}): try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
