@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin } from './helpers/run.js';
+import { expectOneLine, runBin } from './helpers/run.js';
 import { ROOT, SAMPLE, sampleInt16 } from './helpers/sample.js';
 import { runCli } from './sim/run-cli.js';
 import { encodeWav16 } from '../src/audio/wav.js';
@@ -36,11 +36,6 @@ function jsonLines(stdout: string): Array<Record<string, unknown>> {
   return stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-function expectOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trim().split('\n');
-  expect(lines.at(-1)).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('dlaudio live (real bin)', () => {
   it('the per-chunk losses equal those of `train` run chunk by chunk with --init chained between them', async () => {

@@ -36,6 +36,19 @@ export interface Pca {
   count: number;
 }
 
+/** m[a][b] (b ≥ a) += Σₜ x_t[a]·x_t[b] over `len` frames held transposed in xt (row d: xt[d*block + t]). */
+function addBlockProducts(xt: Float64Array, block: number, len: number, n: number, m: Float64Array): void {
+  for (let a = 0; a < n; a++) {
+    const ra = a * block;
+    for (let b = a; b < n; b++) {
+      const rb = b * block;
+      let s = 0;
+      for (let t = 0; t < len; t++) s += xt[ra + t] * xt[rb + t];
+      m[a * n + b] += s;
+    }
+  }
+}
+
 /** M = mean of (x − μ)(x − μ)ᵀ (μ = 0 unless centred), n×n row after row, and μ. */
 function secondMoment(frames: ArrayLike<number>, count: number, n: number, centred: boolean): { m: Float64Array; mean: Float64Array | null } {
   if (count < 1) throw new RangeError('PCA needs at least one frame');
@@ -55,15 +68,7 @@ function secondMoment(frames: ArrayLike<number>, count: number, n: number, centr
     for (let t = 0; t < len; t++) {
       for (let d = 0; d < n; d++) xt[d * BLOCK + t] = frames[(t0 + t) * n + d] - (mean ? mean[d] : 0);
     }
-    for (let a = 0; a < n; a++) {
-      const ra = a * BLOCK;
-      for (let b = a; b < n; b++) {
-        const rb = b * BLOCK;
-        let s = 0;
-        for (let t = 0; t < len; t++) s += xt[ra + t] * xt[rb + t];
-        m[a * n + b] += s;
-      }
-    }
+    addBlockProducts(xt, BLOCK, len, n, m);
   }
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
@@ -242,15 +247,7 @@ export class MomentAccumulator {
           sumX[d] += v;
         }
       }
-      for (let a = 0; a < n; a++) {
-        const ra = a * B;
-        for (let b = a; b < n; b++) {
-          const rb = b * B;
-          let acc = 0;
-          for (let t = 0; t < len; t++) acc += xt[ra + t] * xt[rb + t];
-          sum[a * n + b] += acc;
-        }
-      }
+      addBlockProducts(xt, B, len, n, sum);
     }
     this.count += Math.max(0, count);
   }
