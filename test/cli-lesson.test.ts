@@ -105,6 +105,13 @@ describe('record, then train', () => {
     expect(s.stderr).toMatch(/^sweeping on recording\.wav/m);
     const given = await runCli(['train', '--wav', SAMPLE, '--epochs', '1', '--seed', '1'], env, folder).done;
     expect(given.stdout).toMatch(/^frames: +500 of 160 samples/m);
+    // reconstruct follows the same default: the model was just trained on the recording.
+    const model = join(folder, 'm.json');
+    expect((await runCli(['train', '--epochs', '1', '--seed', '1', '--save', model], env, folder).done).code).toBe(0);
+    const rc = await runCli(['reconstruct', '--model', model], env, folder).done;
+    expect(rc.code, rc.stderr).toBe(0);
+    expect(rc.stderr).toMatch(/^reconstructing on recording\.wav \(recorded 3 min ago\)/m);
+    expect(rc.stdout).toMatch(/123 frames/);
     // --device records a new take (default 5 s: the course's 500 frames): the option's help says so.
     const help = await runBin(['train', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('record S seconds, default 5');

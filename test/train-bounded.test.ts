@@ -122,6 +122,10 @@ describe('the PCA line when the model loss was not measured (train interrupted b
     expect(pcaLossLine(ref, 0.003)).toBe('PCA-10 bound: 0.002 — yours: 0.003, 1.5× the bound');
     expect(pcaLossLine(ref, NaN)).toBe('PCA-10 bound: 0.002 — yours: not a number (diverged weights)');
   });
+  it('a code as wide as the frame: PCA\'s 0 says why, with no ratio', () => {
+    const wide: PcaBound = { frameSize: 160, k: 4096, centred: true, isBound: false, loss: 0 };
+    expect(pcaLossLine(wide, 0.004)).toBe('PCA-4096 reference: 0 (a 4096-number code is as wide as the 160-sample frame: nothing to compress) — yours: 0.004');
+  });
   it('--json: null with the reason when not measured; null without one when diverged', () => {
     expect(pcaJson(ref, null)).toMatchObject({ modelLoss: null, modelLossNotMeasured: 'interrupted', ratio: null });
     expect(JSON.parse(JSON.stringify(pcaJson(ref, NaN)))).toEqual({ k: 10, centred: false, isBound: true, loss: 0.002, modelLoss: null, ratio: null });

@@ -92,7 +92,9 @@ export function fmtModelLoss(x: ModelLoss): string {
 export function pcaLossLine(ref: PcaBound, modelLoss: ModelLoss): string {
   const word = ref.isBound ? 'bound' : 'reference';
   const ratio = ref.loss > 0 && modelLoss !== null && Number.isFinite(modelLoss) ? `, ${fmt(modelLoss / ref.loss)}× the ${word}` : '';
-  return `${pcaName(ref)}: ${fmt(ref.loss)} — yours: ${fmtModelLoss(modelLoss)}${ratio}`;
+  // A code as wide as the frame keeps everything: PCA's 0 is exact, not a failure to measure.
+  const wide = ref.k >= ref.frameSize ? ` (a ${ref.k}-number code is as wide as the ${ref.frameSize}-sample frame: nothing to compress)` : '';
+  return `${pcaName(ref)}: ${fmt(ref.loss)}${wide} — yours: ${fmtModelLoss(modelLoss)}${ratio}`;
 }
 
 /** The model loss in --json: null for NaN (diverged) and for not measured, which also gets a reason. */

@@ -7,7 +7,7 @@ import { describeNetwork } from '../../model/network.js';
 import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count, fitColumns } from '../render.js';
-import { samplePath } from './train.js';
+import { defaultAudioPath } from './train.js';
 import { checkDistinctOutputs, checkOutputPath, clippedText, fmtDb, pcaLossLine, reconstructAndMeasure, references, referenceLines, referencesJson, snrJson, subspaceJson, subspaceLine, writeWav } from '../quality.js';
 import { codeSubspace } from '../../model/subspace.js';
 
@@ -26,13 +26,15 @@ export function registerReconstruct(program: Command): void {
     .command('reconstruct')
     .description('put every frame of a WAV file through a trained model and write what comes out (to listen to it), with its SNR')
     .requiredOption('--model <model.json>', 'the model to use (written by `dlaudio train --save`)')
-    .option('--wav <file>', 'audio to reconstruct (any WAV; converted to 16 kHz mono); default: the bundled sample')
+    .option('--wav <file>', 'audio to reconstruct (any WAV; converted to 16 kHz mono); default: recording.wav if here, else the bundled sample')
     .option('-o, --out <out.wav>', 'write the reconstruction here (16 kHz mono 16-bit WAV); without it only the numbers are printed')
     .option('--json', 'print one JSON object instead of the summary')
     .option('--report <file.html>', 'also write one self-contained HTML page: original and reconstruction to listen to, waveforms, the numbers')
     .action(async (flags: ReconstructFlags, cmd: Command) => {
       const io = makeIo(cmd.optsWithGlobals<{ verbose?: boolean }>().verbose);
-      const wav = flags.wav ?? samplePath();
+      // Same default as train: the model was most likely just trained on the student's recording.
+      const fallback = flags.wav === undefined ? defaultAudioPath('reconstructing') : undefined;
+      const wav = flags.wav ?? fallback!.path;
       if (flags.out !== undefined) checkOutputPath(flags.out, '--out', [wav, flags.model]);
       if (flags.report !== undefined) {
         await (await import('../report/data.js')).checkReportPath(flags.report);
@@ -40,7 +42,7 @@ export function registerReconstruct(program: Command): void {
       }
       checkDistinctOutputs([['--out', flags.out], ['--report', flags.report]]);
       const { net, scale } = loadModel(flags.model);
-      if (flags.wav === undefined && !flags.json) info(io, `no --wav given: reconstructing the bundled sample (${wav})`);
+      if (fallback !== undefined && !flags.json) info(io, fallback.note);
       const audio = await loadAudio(wav);
       if (audio.conversion) info(io, `converted ${wav}: ${audio.conversion}`);
       for (const w of audio.warnings) warn(io, w);
