@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Chunker, levelDbfs } from '../src/audio/chunker.js';
 import { openFileStream, REALTIME_BLOCK } from '../src/audio/file-stream.js';
-import { runSession, type SessionOptions } from '../src/cli/live/session.js';
+import { runSession, type ChunkEvent, type SessionOptions } from '../src/cli/live/session.js';
+import { LiveView } from '../src/cli/live/view.js';
 import type { ChunkTrainer } from '../src/cli/live/trainer.js';
 import type { ChunkResult } from '../src/cli/live/chunk-trainer.js';
 import type { PcmStream } from '../src/audio/pcm-stream.js';
@@ -284,5 +285,61 @@ describe('PCA accumulated chunk by chunk', () => {
       expect(acc.bound(shape).loss).toBeCloseTo(pcaBound(shape, data, 500).loss, 10);
       expect(acc.reference(shape).loss).toBeCloseTo(pcaBound(shape, data, 500).loss, 10);
     }
+  });
+});
+
+describe('the live view', () => {
+  const event = (index: number, before: number, after: number): ChunkEvent => ({
+    index, frames: 100, before, after, losses: [before], stopped: 'done', trainSeconds: 0.01, workSeconds: 0.02, kernel: 'wasm', fallback: null,
+    start: index, seconds: 1, level: -21.4, lag: 0.23,
+  });
+  const make = (interactive: boolean, color: boolean) => {
+    let text = '';
+    let t = 0;
+    const view = new LiveView({ interactive, color, columns: 80, chunkSeconds: 1, passes: 1, showLag: true, write: (s) => { text += s; }, now: () => (t += 1000) });
+    return { view, text: () => text };
+  };
+
+  it('not a terminal: one plain line per chunk and per skip, no escape code at all', () => {
+    const { view, text } = make(false, false);
+    view.onLevel(-30, 8000);
+    view.onChunk(event(0, 1.2, 1.1));
+    view.onSkip({ index: 1, start: 1, seconds: 1, level: -20, skipped: 1 });
+    view.onChunk(event(2, 1.0, 0.9));
+    view.clear();
+    expect(text().split('\n')).toEqual([
+      'chunk 1  0:00.0–0:01.0  −21 dBFS  before 1.2  after 1.1  lag 0.2 s',
+      'chunk 2: skipped (skipped 1 chunk: training slower than real time)',
+      'chunk 3  0:02.0–0:03.0  −21 dBFS  before 1  after 0.9  lag 0.2 s',
+      '',
+    ]);
+  });
+
+  it('a terminal: redrawn in place (the cursor goes back up over the last drawing), the level, the lag and the skipped count', () => {
+    const { view, text } = make(true, false);
+    view.onChunk(event(0, 1.2, 1.1));
+    const first = text();
+    expect(first).not.toContain('\x1b[');
+    const lines = first.trimEnd().split('\n').length;
+    view.onSkip({ index: 1, start: 1, seconds: 1, level: -20, skipped: 2 });
+    view.onLevel(-12, 4000);
+    const redraw = text().slice(first.length);
+    expect(redraw.startsWith(`\x1b[${lines}F\x1b[J`)).toBe(true);
+    expect(redraw).toContain('loss per chunk');
+    expect(redraw).toContain('skipped 2 chunks: training slower than real time');
+    expect(redraw).toContain('capturing −12 dBFS');
+    expect(redraw).toContain('lag 0.2 s');
+    // NO_COLOR (color false): no colour codes, only cursor moves.
+    expect(text().replace(/\x1b\[\d+F\x1b\[J/g, '')).not.toContain('\x1b[');
+  });
+
+  it('with colour the two curves are coloured; clear() erases the drawing', () => {
+    const { view, text } = make(true, true);
+    view.onChunk(event(0, 1.2, 1.1));
+    view.onChunk(event(1, 1.0, 0.8));
+    expect(text()).toMatch(/\x1b\[3\dm/);
+    const before = text().length;
+    view.clear();
+    expect(text().slice(before)).toMatch(/^\x1b\[\d+F\x1b\[J$/);
   });
 });

@@ -21,7 +21,8 @@ if (port === null) throw new Error('trainer-worker.js runs as a worker thread of
 const init = workerData as TrainerWorkerInit;
 const stop = new Int32Array(init.stop);
 const core = new ChunkTrainerCore(init.setup);
-let queue: Promise<void> = Promise.resolve();
+// Before any chunk: the first one then trains as fast as the others. A failure here shows with the first chunk.
+let queue: Promise<void> = core.warmUp().catch(() => undefined);
 
 port.on('message', (m: ToTrainer) => {
   queue = queue.then(async () => {
