@@ -87,6 +87,10 @@ async function openSource(io: Io, flags: LiveFlags): Promise<{ stream: PcmStream
     const stream = await openFileStream(flags.wav, { realtime: flags.realtime === true });
     return { stream, finish: () => stream.finish() };
   }
+  // The phone goes here once src/device/live-stream.ts is on main, e.g.:
+  //   const { openPhoneStream } = await import('../../device/live-stream.js');
+  //   return { stream: await openPhoneStream({ serial: serialFrom(flags), adbHost: flags.adbHost, adbPort: flags.adbPort, io }) };
+  // (loaded on use, as train loads record.js: adbkit's start-up is not paid by --wav.)
   void io;
   throw new UserError('streaming from the phone is not available in this version yet: give --wav FILE (e.g. `dlaudio live --wav fixtures/sample.wav --realtime`), or record first (`dlaudio record`) and use --wav recording.wav');
 }
