@@ -4,9 +4,9 @@
  * summary line fits in 80 columns.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, utimesSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runBin } from './helpers/run.js';
 import { SAMPLE, SAMPLE_FRAMES, sampleInt16 } from './helpers/sample.js';
 import { runCli } from './sim/run-cli.js';
@@ -92,6 +92,11 @@ describe('record, then train', () => {
     const none = await runCli(['train', '--epochs', '1', '--seed', '1'], env, folder).done;
     expect(none.code, none.stderr).toBe(0);
     expect(none.stderr).toMatch(/^no --wav given: training on the bundled sample \(.*fixtures\/sample\.wav\)$/m);
+    // A folder whose fixtures/ is the checkout's (as the docs' examples run): the short name, wherever the checkout is.
+    const linked = mkdtempSync(join(dir, 'linked-'));
+    symlinkSync(dirname(SAMPLE), join(linked, 'fixtures'));
+    const short = await runCli(['train', '--epochs', '1', '--seed', '1'], env, linked).done;
+    expect(short.stderr).toMatch(/^no --wav given: training on the bundled sample \(fixtures\/sample\.wav\)$/m);
 
     const rec = join(folder, 'recording.wav');
     writeFileSync(rec, encodeWav16(sampleInt16().subarray(0, 160 * 123), 16000));

@@ -5,10 +5,13 @@
  *   the android.* stand-ins in test/recorder-stubs (a microphone playing a known waveform,
  *   a settable SDK level, a speaker that keeps what it is given, ...), and must follow
  *   docs/recorder.md: the WAV, the stdout lines, the exit statuses, no file left behind on
- *   failure; in play mode, the exact samples reaching the track and the wait for the last one.
+ *   failure; in play mode, the exact samples reaching the track and the wait for the last one;
+ *   in stream mode, the exact samples on the socket, the stop when its client goes, whole blocks
+ *   dropped for a client that does not read, and each error.
  * Needs Debian packages libsmali-java (smali), dexdump, enjarify, openjdk-17-jdk-headless.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { connect as netConnect, type Socket } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,7 +173,7 @@ describe('recorder .dex', () => {
     expect(readFileSync(committedDex).subarray(0, 8).toString('latin1')).toBe('dex\n035\0');
     expect(sh('dexdump', ['-c', committedDex])).toContain('Checksum verified');
     const dump = sh('dexdump', [committedDex]);
-    for (const cls of ['Recorder', 'Player', 'ShellContext', 'Workarounds', 'Failure']) {
+    for (const cls of ['Recorder', 'Player', 'Streamer', 'ShellContext', 'Workarounds', 'Failure']) {
       expect(dump).toContain(`Class descriptor  : 'Ldlaudio/${cls};'`);
     }
     expect(dump).toMatch(/name\s+: 'main'\s+type\s+: '\(\[Ljava\/lang\/String;\)V'\s+access\s+: 0x0009 \(PUBLIC STATIC\)/);
@@ -664,5 +667,218 @@ describe('player (recorder play mode) on the host JVM', () => {
     expect(run.stdout).toBe('READY\nERROR PLAY_ERROR playback stopped at sample 1000 of 8000\n');
     expect(run.status).toBe(8);
     expect(run.releasedAtHead).toBe(1000);
+  });
+});
+
+interface StreamRun {
+  /** Resolves when the recorder has printed `line` on stdout (its protocol channel). */
+  said(line: RegExp): Promise<string>;
+  /** Connects to the abstract socket (a Unix socket file here) and keeps every byte received. */
+  connect(): Promise<{ socket: Socket; bytes(): Buffer; ended: Promise<void> }>;
+  exited: Promise<{ status: number | null; stdout: string; stub: string[]; strange: string[]; at: number }>;
+  kill(): void;
+  log: string;
+  socketPath: string;
+}
+
+/** Starts `dlaudio.Recorder stream` on the host JVM without waiting for it (it runs until its client goes). */
+function startStream(args: string[], knobs: Record<string, string | number> = {}): StreamRun {
+  const dir = join(tmp, `stream-${++runs}`);
+  mkdirSync(dir);
+  const log = join(dir, 'stream.log');
+  writeFileSync(log, ''); // the shell's 2>LOG creates it
+  const finalArgs = args.map((a) => (a === '@log' ? log : a));
+  const props = Object.entries({ 'stub.socketDir': dir, ...knobs }).map(([k, v]) => `-D${k.startsWith('stub.') ? k : `stub.${k}`}=${v}`);
+  const child = spawn('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-cp', classpath, ...props, 'dlaudio.Recorder', 'stream', ...finalArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { re: RegExp; resolve(l: string): void }[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const w of waiters.splice(0)) {
+      const line = stdout.split('\n').find((l) => w.re.test(l));
+      if (line !== undefined) w.resolve(line); else waiters.push(w);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<{ status: number | null; stdout: string; stub: string[]; strange: string[]; at: number }>((resolve) => {
+    child.once('close', (status) => {
+      const lines = stderr.split('\n');
+      resolve({
+        status, stdout: stdout.split('\n').filter((l) => !l.startsWith('WORKAROUNDS ')).join('\n'),
+        stub: lines.filter((l) => l.startsWith('stub: ')).map((l) => l.slice(6)),
+        strange: lines.filter((l) => l && !l.startsWith('stub: ')),
+        at: performance.now(),
+      });
+    });
+  });
+  const socketPath = join(dir, args[args.indexOf('--socket') + 1] ?? 'none');
+  return {
+    log, socketPath, exited,
+    kill: () => child.kill('SIGKILL'),
+    said: (re) => new Promise((resolve, reject) => {
+      const line = stdout.split('\n').find((l) => re.test(l));
+      if (line !== undefined) { resolve(line); return; }
+      waiters.push({ re, resolve });
+      void exited.then((r) => reject(new Error(`the recorder exited (${r.status}) before saying ${re}; stdout: ${r.stdout}; stderr: ${r.strange.join(' / ')}`)));
+    }),
+    connect: () => new Promise((resolve, reject) => {
+      const socket = netConnect(socketPath);
+      const chunks: Buffer[] = [];
+      socket.on('data', (d: Buffer) => chunks.push(d));
+      const ended = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.once('error', reject);
+      socket.once('connect', () => resolve({ socket, bytes: () => Buffer.concat(chunks), ended }));
+    }),
+  };
+}
+
+/** Stops a run that would not stop by itself, and fails the test. */
+async function exitWithin<T>(p: Promise<T>, ms: number, run: StreamRun): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => { run.kill(); reject(new Error(`the recorder still ran ${ms} ms later`)); }, ms); });
+  try { return await Promise.race([p, late]); } finally { clearTimeout(timer); }
+}
+
+const until = async (cond: () => boolean, what: string, ms = 20_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('recorder stream mode on the host JVM', () => {
+  it('streams raw 16-bit little-endian MIC samples, every one of the 65 536 values byte-exact, and stops by itself when the client closes', async (ctx) => {
+    needTools(ctx);
+    const run = startStream(['--rate', '16000', '--socket', 'dlaudio-s1', '--log', '@log'], { sdk: 33, pace: 16 });
+    expect(await run.said(/^LISTENING$/)).toBe('LISTENING');
+    const client = await run.connect();
+    await run.said(/^READY$/);
+    const want = 70_000;
+    await until(() => client.bytes().length >= want * 2, `${want} samples`);
+    const closedAt = performance.now();
+    client.socket.destroy();
+    const end = await exitWithin(run.exited, 10_000, run);
+    console.log(`host JVM stream mode: stopped (mic released, process gone) ${(end.at - closedAt).toFixed(0)} ms after the client closed`);
+    const bytes = client.bytes();
+    const n = Math.floor(bytes.length / 2);
+    const values = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const got = bytes.readInt16LE(2 * i);
+      if (got !== sample(i)) expect.fail(`sample ${i}: got ${got}, the microphone gave ${sample(i)}`);
+      values.add(got);
+    }
+    expect(values.size).toBe(65_536);
+    expect(end.status).toBe(0);
+    expect(end.strange).toEqual([]);
+    expect(end.stdout).toMatch(/^LISTENING\nREADY\nDONE \d+\n$/);
+    expect(Number(/DONE (\d+)/.exec(end.stdout)?.[1])).toBeGreaterThanOrEqual(n);
+    expect(end.stub).toEqual(expect.arrayContaining([
+      'listening on dlaudio-s1', 'accepted a client', 'server socket closed',
+      'build source=1 rate=16000 channelMask=16 encoding=2 buffer=32000 package=com.android.shell uid=2000',
+    ]));
+    expect(end.stub.at(-1)).toMatch(/^released after \d+ samples$/);
+    // The mic is opened only once a client is there.
+    expect(end.stub.indexOf('accepted a client')).toBeLessThan(end.stub.findIndex((l) => l.startsWith('build ')));
+    expect(existsSync(run.log), 'its log is removed: the CLI is gone').toBe(false);
+    expect(existsSync(run.socketPath)).toBe(false);
+  });
+
+  it('a client that stops reading: whole 20 ms blocks are dropped on the phone (bounded queue), counted in OVERRUN, and the stream goes on', async (ctx) => {
+    needTools(ctx);
+    const run = startStream(['--rate', '16000', '--socket', 'dlaudio-s2'], { sdk: 33, pace: 16 });
+    await run.said(/^LISTENING$/);
+    const client = await run.connect();
+    await run.said(/^READY$/);
+    client.socket.pause();
+    // 16 × real time: 2 s of stall is 512 000 samples, far more than the socket buffers and the 1 s queue hold.
+    await new Promise((r) => setTimeout(r, 2000));
+    client.socket.resume();
+    const line = await run.said(/^OVERRUN \d+$/);
+    const dropped = Number(line.split(' ')[1]);
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped % 320, 'whole blocks of 20 ms at 16 kHz').toBe(0);
+    const got = client.bytes().length;
+    await until(() => client.bytes().length > got + 32_000, 'the stream to go on after the stall');
+    client.socket.destroy();
+    const end = await exitWithin(run.exited, 10_000, run);
+    expect(end.status).toBe(0);
+    const bytes = client.bytes();
+    // Each block arrives whole: the sequence only jumps at block boundaries.
+    const jumps: number[] = [];
+    for (let i = 1; i < bytes.length / 2; i++) {
+      if (((bytes.readInt16LE(2 * i) - bytes.readInt16LE(2 * i - 2)) & 0xffff) !== 997) jumps.push(i);
+    }
+    expect(jumps.length).toBeGreaterThan(0);
+    expect(jumps.filter((i) => i % 320 !== 0)).toEqual([]);
+    expect(end.stub.at(-1)).toMatch(/^released after \d+ samples$/);
+  });
+
+  it('AUDIO_INIT once the client is there: ERROR line, exit 4, the socket closes, the mic is not held', async (ctx) => {
+    needTools(ctx);
+    const run = startStream(['--rate', '16000', '--socket', 'dlaudio-s3', '--log', '@log'], { sdk: 33, mic: 'busy' });
+    await run.said(/^LISTENING$/);
+    const client = await run.connect();
+    const end = await exitWithin(run.exited, 10_000, run);
+    await client.ended;
+    expect(end.status).toBe(4);
+    expect(end.stdout).toMatch(/^LISTENING\nERROR AUDIO_INIT cannot record from the microphone .*Cannot create AudioRecord\n$/);
+    expect(client.bytes().length).toBe(0);
+    // The CLI is there to read the log for its report, then removes it.
+    expect(existsSync(run.log)).toBe(true);
+  });
+
+  it('READ_ERROR mid-stream: ERROR after READY, exit 5, the mic released; what arrived is exact', async (ctx) => {
+    needTools(ctx);
+    const run = startStream(['--rate', '16000', '--socket', 'dlaudio-s4'], { sdk: 33, pace: 16, readErrorAt: 8000 });
+    await run.said(/^LISTENING$/);
+    const client = await run.connect();
+    const end = await exitWithin(run.exited, 10_000, run);
+    await client.ended;
+    expect(end.status).toBe(5);
+    expect(end.stdout).toBe('LISTENING\nREADY\nERROR READ_ERROR AudioRecord.read returned -3 after 8000 samples\n');
+    const bytes = client.bytes();
+    expect(bytes.length).toBeLessThanOrEqual(16_000);
+    for (let i = 0; i < bytes.length / 2; i++) expect(bytes.readInt16LE(2 * i)).toBe(sample(i));
+    expect(end.stub.at(-1)).toBe('released after 8000 samples');
+  });
+
+  it('nobody connects within 10 s (the CLI went away first): ERROR NO_CLIENT, exit 11, its log removed, the mic never opened', async (ctx) => {
+    needTools(ctx);
+    const run = startStream(['--rate', '16000', '--socket', 'dlaudio-s5', '--log', '@log'], { sdk: 33 });
+    const end = await exitWithin(run.exited, 20_000, run);
+    expect(end.status).toBe(11);
+    expect(end.stdout).toBe('LISTENING\nERROR NO_CLIENT nobody connected to the socket within 10 s\n');
+    expect(end.stub.some((l) => l.startsWith('build '))).toBe(false);
+    expect(existsSync(run.log)).toBe(false);
+    expect(existsSync(run.socketPath)).toBe(false);
+  }, 30_000);
+
+  it.for<[string, string[], Record<string, string | number>, string, number]>([
+    ['no --socket', ['--rate', '16000'], {}, 'ERROR BAD_ARGS --socket needs the name of the abstract socket to listen on', 2],
+    ['a rate out of range', ['--rate', '4000', '--socket', 'x'], {}, 'ERROR BAD_ARGS --rate needs a whole number of Hz from 8000 to 48000', 2],
+    ['an unknown argument', ['--rate', '16000', '--socket', 'x', '--seconds', '5'], {}, 'ERROR BAD_ARGS unknown argument: --seconds', 2],
+    ['Android 10', ['--rate', '16000', '--socket', 'x'], { sdk: 29 }, 'ERROR UNSUPPORTED_ANDROID Android SDK 29 cannot record the microphone from adb shell: Android 11 (SDK 30) or newer is needed', 3],
+  ])('%s: refused before listening', async ([, args, knobs, line, status], ctx) => {
+    needTools(ctx);
+    const run = startStream(args, { sdk: 33, ...knobs });
+    const end = await exitWithin(run.exited, 10_000, run);
+    expect(end.stdout).toBe(`${line}\n`);
+    expect(end.status).toBe(status);
+    expect(end.stub).toEqual([]);
+  });
+
+  it('the socket name is taken: ERROR SOCKET_ERROR, exit 10', async (ctx) => {
+    needTools(ctx);
+    const taken = join(tmp, 'taken');
+    mkdirSync(taken);
+    writeFileSync(join(taken, 'dlaudio-s6'), '');
+    const run = startStream(['--rate', '16000', '--socket', 'dlaudio-s6'], { sdk: 33, socketDir: taken });
+    const end = await exitWithin(run.exited, 10_000, run);
+    expect(end.status).toBe(10);
+    expect(end.stdout).toMatch(/^ERROR SOCKET_ERROR cannot listen on the socket dlaudio-s6: java\.io\.IOException: Address already in use\n$/);
   });
 });

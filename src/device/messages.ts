@@ -37,3 +37,22 @@ export function stateAdvice(serial: string, state: string): string {
   }
   return `${serial} is in "${state}" mode, not running Android: restart the phone normally, then run again`;
 }
+
+/** Stream mode (`live --device`): the recorder could not listen on its abstract socket. */
+export function streamSocketRefused(phone: string, detail: string): string {
+  return `the recorder on ${phone} could not open its stream socket${detail}: run again; if it persists, restart the phone`;
+}
+
+/** Stream mode: the recorder listened, but the computer's connection to it never arrived. */
+export function streamNotReached(phone: string, detail: string): string {
+  return `the computer could not reach the recorder's stream on ${phone}${detail}: run again; if it persists, run \`adb kill-server\` and try again`;
+}
+
+/**
+ * Stream mode: adb refused to open `localabstract:<name>` (what `adb forward` connects to): an adb
+ * too old for the phone, or a phone whose policy blocks adb's socket forwarding (some managed phones).
+ */
+export function streamForwardRefused(phone: string, said: string): string {
+  return `${phone} refused the connection to the recorder's stream (adb said: ${said}): update adb (Android platform-tools), ` +
+    'check that no device policy blocks adb forwarding (a work-managed phone may), then run again';
+}

@@ -4,10 +4,10 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { UserError, UsageError, EXIT } from '../errors.js';
 import { progress, warn, type Io, type Progress } from '../util/output.js';
 import { specialFileKind, writeFileAtomic } from '../util/atomic.js';
-import { openPhone } from './open-phone.js';
+import { openPhone, type OpenPhone } from './open-phone.js';
 import { canRecord, type DeviceInfo } from './device-info.js';
 import { deviceError, type DeviceLabel } from './adb-errors.js';
-import { checkLink } from './messages.js';
+import { checkLink, streamNotReached, streamSocketRefused } from './messages.js';
 import { readRecorderDex } from './recorder-dex.js';
 import { ensureRecorder } from './push-recorder.js';
 import { startRecorder, type RecorderEvent, type RecorderSession } from './start-recorder.js';
@@ -54,7 +54,8 @@ export function unsupportedAndroid(label: DeviceLabel, info: DeviceInfo): UserEr
     'recording from the computer needs Android 11 or newer; record a WAV with an app on the phone and use `dlaudio train --wav FILE`');
 }
 
-function recorderFailure(e: RecorderEvent, label: DeviceLabel & { model: string }, info: DeviceInfo): UserError {
+/** The recorder's ERROR line or unexpected end, as the one line the user reads (recording and stream mode). */
+export function recorderFailure(e: RecorderEvent, label: DeviceLabel & { model: string }, info: DeviceInfo): UserError {
   const phone = `${label.model} (${label.serial})`;
   if (e.kind === 'error') {
     const detail = e.message ? ` (${e.message})` : '';
@@ -65,11 +66,25 @@ function recorderFailure(e: RecorderEvent, label: DeviceLabel & { model: string 
       case 'WRITE_ERROR': return new PhoneFailure(`${phone} could not save the recording in /data/local/tmp${detail}: free some storage on the phone, then run again`);
       case 'BAD_ARGS': return new PhoneFailure(`the phone recorder refused its arguments${detail}: this is a dlaudio bug, please report it`);
       case 'INTERNAL': return new PhoneFailure(`the recorder on ${phone} crashed${detail}: run again; if it persists, restart the phone`);
+      case 'SOCKET_ERROR': return new PhoneFailure(streamSocketRefused(phone, detail));
+      case 'NO_CLIENT': return new PhoneFailure(streamNotReached(phone, detail));
       default: return new PhoneFailure(`the recorder on ${phone} failed: ${e.code}${detail}`);
     }
   }
   const output = e.kind === 'ended' && e.output ? ` (it said: ${e.output})` : '';
   return new PhoneFailure(`the recorder on ${phone} stopped before finishing${output}: ${checkLink(label.serial)}, keep the phone unlocked, then run again`);
+}
+
+/** Android 11 and newer, and on Android 11 the owner in the foreground: checked before anything is pushed. */
+export async function checkCanRecord({ device, label, info }: OpenPhone, signal: AbortSignal): Promise<void> {
+  if (!canRecord(info)) throw unsupportedAndroid(label, info);
+  if (info.sdk === 30) {
+    const user = await abortable(currentUser(device), signal);
+    if (user !== undefined && user !== 0) {
+      throw new UserError(`${info.model} (${label.serial}) shows another user (user ${user}) in the foreground: Android 11 lets the computer record only ` +
+        'for the phone\'s owner; switch to the owner (pull down Quick Settings → the user icon), unlock, then run again');
+    }
+  }
 }
 
 /** Checked before recording: finding out afterwards would waste the take. */
@@ -100,14 +115,7 @@ async function recordSession(opts: RecordOptions, signal: AbortSignal): Promise<
   await checkWritable(out);
   const dex = await readRecorderDex();
   const { device, label, info } = await openPhone(opts, signal);
-  if (!canRecord(info)) throw unsupportedAndroid(label, info);
-  if (info.sdk === 30) {
-    const user = await abortable(currentUser(device), signal);
-    if (user !== undefined && user !== 0) {
-      throw new UserError(`${info.model} (${label.serial}) shows another user (user ${user}) in the foreground: Android 11 lets the computer record only ` +
-        'for the phone\'s owner; switch to the owner (pull down Quick Settings → the user icon), unlock, then run again');
-    }
-  }
+  await checkCanRecord({ device, label, info }, signal);
 
   const remoteWav = `/data/local/tmp/dlaudio-${randomBytes(6).toString('hex')}.wav`;
   let session: RecorderSession | undefined;

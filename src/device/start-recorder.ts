@@ -12,7 +12,7 @@ export type RecorderEvent =
   | { kind: 'ended'; output: string };
 
 /** The codes of docs/recorder.md: anything else after "ERROR " is a stray line, not the protocol. */
-const ERROR_CODES = new Set(['BAD_ARGS', 'UNSUPPORTED_ANDROID', 'AUDIO_INIT', 'READ_ERROR', 'WRITE_ERROR', 'BAD_FILE', 'PLAY_ERROR', 'INTERNAL']);
+const ERROR_CODES = new Set(['BAD_ARGS', 'UNSUPPORTED_ANDROID', 'AUDIO_INIT', 'READ_ERROR', 'WRITE_ERROR', 'BAD_FILE', 'PLAY_ERROR', 'INTERNAL', 'SOCKET_ERROR', 'NO_CLIENT']);
 /** Lines kept for the diagnostics report: enough for a vendor's stack trace, bounded for a flood. */
 const MAX_TRANSCRIPT = 200;
 
@@ -55,8 +55,11 @@ export function startRecorder(device: DeviceClient, seconds: number, rate: numbe
   return startSession(device, recorderCommand(seconds, rate, remoteWav));
 }
 
-/** Runs a contract command line (recording or playing) and follows its PID/READY/DONE/ERROR lines. */
-export async function startSession(device: DeviceClient, command: string): Promise<RecorderSession> {
+/**
+ * Runs a contract command line (recording, playing or streaming) and follows its PID/READY/DONE/ERROR
+ * lines; `onLine` sees each line first (stream mode's LISTENING and OVERRUN) and returns true to take it.
+ */
+export async function startSession(device: DeviceClient, command: string, onLine?: (line: string) => boolean): Promise<RecorderSession> {
   const stream: Duplex = await device.shell(command);
   let pid: number | undefined;
   let resolvePid!: (p: number | undefined) => void;
@@ -73,11 +76,12 @@ export async function startSession(device: DeviceClient, command: string): Promi
   const finished = new Promise<RecorderEvent>((r) => { resolveFinished = r; });
   const settle = (e: RecorderEvent) => { resolveReady(e); resolveFinished(e); };
 
-  const onLine = (raw: string) => {
+  const handleLine = (raw: string) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() && transcript.length < MAX_TRANSCRIPT) transcript.push(line);
     let m: RegExpExecArray | null;
-    if ((m = /^PID (\d+)$/.exec(line)) && pid === undefined) { pid = Number(m[1]); resolvePid(pid); }
+    if (onLine?.(line)) { /* taken by the mode's own lines */ }
+    else if ((m = /^PID (\d+)$/.exec(line)) && pid === undefined) { pid = Number(m[1]); resolvePid(pid); }
     else if (line === 'READY') resolveReady({ kind: 'ready' });
     else if ((m = /^DONE (\d+)$/.exec(line))) settle({ kind: 'done', samples: Number(m[1]) });
     else if ((m = /^ERROR ([A-Z_]+)(?: (.*))?$/.exec(line)) && ERROR_CODES.has(m[1])) settle({ kind: 'error', code: m[1], message: m[2] ?? '' });
@@ -87,11 +91,11 @@ export async function startSession(device: DeviceClient, command: string): Promi
   stream.on('data', (chunk: Buffer) => {
     pending += decoder.write(chunk);
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) { onLine(pending.slice(0, nl)); pending = pending.slice(nl + 1); }
+    while ((nl = pending.indexOf('\n')) >= 0) { handleLine(pending.slice(0, nl)); pending = pending.slice(nl + 1); }
   });
   const ended = () => {
     pending += decoder.end();
-    if (pending) onLine(pending);
+    if (pending) handleLine(pending);
     pending = '';
     resolvePid(pid);
     settle({ kind: 'ended', output: other.slice(-3).join(' / ') });

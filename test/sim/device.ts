@@ -2,8 +2,8 @@
  * A simulated Android device: a TCP server speaking the device side of the ADB
  * transport (CNXN/AUTH/OPEN/OKAY/WRTE/CLSE) that a real adb server attaches to
  * with `adb connect 127.0.0.1:<port>`. It offers `shell:` and `sync:` over a
- * small in-memory file system, and a fake `app_process` that follows the
- * recorder contract (recording and play mode).
+ * small in-memory file system, `localabstract:` sockets, and a fake `app_process`
+ * that follows the recorder contract (recording, play and stream mode).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import {
   A_AUTH, A_CLSE, A_CNXN, A_OKAY, A_OPEN, A_WRTE, A_VERSION_SKIP_CHECKSUM, AUTH_RSAPUBLICKEY, AUTH_TOKEN,
   PacketReader, commandName, encodePacket, type Packet,
 } from './packet.js';
-import { runShell, type PlayerBehaviour, type RecorderBehaviour, type ShellContext, type SimFile, type SimProcess } from './shell.js';
+import { runShell, type PlayerBehaviour, type RecorderBehaviour, type ShellContext, type SimFile, type SimLocalSocket, type SimProcess } from './shell.js';
 import { SyncSession } from './sync.js';
 
 export interface SimDeviceOptions {
@@ -34,6 +34,10 @@ export interface SimDeviceOptions {
   /** Lines `logcat -d` prints (threadtime format). */
   logcat?: string[];
   manufacturer?: string;
+  /** Stream mode: how many times faster than real time the microphone gives samples (1 by default). */
+  streamSpeed?: number;
+  /** adbd refuses every `localabstract:` connection (a policy that blocks adb forwarding). */
+  refuseSockets?: boolean;
 }
 
 export interface SimDevice {
@@ -53,6 +57,8 @@ export interface SimDevice {
   props: Record<string, string>;
   /** True once a dropPullAfterBytes cut happened (the device then stays unplugged). */
   unplugged(): boolean;
+  /** The cable pulled: every connection to the adb server cut, and no new one accepted. */
+  unplug(): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,10 @@ interface Stream {
   awaitingOkay: boolean;
   closed: boolean;
   onData(data: Buffer): void;
+  /** The host closed the stream, or the transport went away (a local socket's peer then sees EPIPE). */
+  onClose?: () => void;
+  /** Send queued writes as one WRTE (up to maxData), as adbd does for a socket's bytes. */
+  coalesce?: boolean;
 }
 
 export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise<SimDevice> {
@@ -106,6 +116,8 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
     currentUser: opts.currentUser ?? 0,
     hidePid: opts.hidePid ?? false,
     logcat: opts.logcat ?? [],
+    abstractSockets: new Map(),
+    streamSpeed: opts.streamSpeed ?? 1,
   };
   let isUnplugged = false;
   let port = 0;
@@ -147,8 +159,15 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
           return;
         }
         if (s.closed) continue;
+        let data = item;
+        if (s.coalesce) {
+          const parts = [item];
+          let size = item.length;
+          while (Buffer.isBuffer(s.queue[0]) && size + s.queue[0].length <= maxData) { size += s.queue[0].length; parts.push(s.queue.shift() as Buffer); }
+          data = parts.length > 1 ? Buffer.concat(parts) : item;
+        }
         s.awaitingOkay = true;
-        send({ command: A_WRTE, arg0: s.localId, arg1: s.remoteId, data: item });
+        send({ command: A_WRTE, arg0: s.localId, arg1: s.remoteId, data });
       }
     };
     const enqueue = (s: Stream, data: Buffer) => {
@@ -175,10 +194,29 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
           end: () => { s.queue.push('close'); pump(s); },
         }, { fs, dropPullAfterBytes: opts.dropPullAfterBytes, pulls, pushes, pushRefused: opts.pushRefused });
         s.onData = (d) => session.onData(d);
+      } else if (service.startsWith('localabstract:') && !opts.refuseSockets && ctx.abstractSockets.has(service.slice('localabstract:'.length))) {
+        // A process listening on an abstract socket (the recorder's stream mode): adbd connects and relays bytes.
+        const accept = ctx.abstractSockets.get(service.slice('localabstract:'.length)) as (socket: SimLocalSocket) => void;
+        s.coalesce = true;
+        streams.set(s.localId, s);
+        send({ command: A_OKAY, arg0: s.localId, arg1: remoteId, data: Buffer.alloc(0) });
+        const closers: (() => void)[] = [];
+        s.onClose = () => { for (const c of closers.splice(0)) c(); };
+        accept({
+          write: (data) => { if (!s.closed) enqueue(s, data); },
+          queuedBytes: () => s.queue.reduce((n, q) => n + (Buffer.isBuffer(q) ? q.length : 0), 0),
+          close: () => { s.queue.push('close'); pump(s); },
+          onClose: (cb) => { if (s.closed) cb(); else closers.push(cb); },
+        });
       } else {
+        // Nothing listens there (or an unknown service): adbd refuses the connection.
         send({ command: A_CLSE, arg0: 0, arg1: remoteId, data: Buffer.alloc(0) });
       }
     };
+    socket.on('close', () => {
+      for (const st of streams.values()) { st.closed = true; st.onClose?.(); }
+      streams.clear();
+    });
 
     socket.on('data', (chunk: Buffer) => {
       let packets: Packet[];
@@ -222,7 +260,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
           case A_CLSE: {
             // The host side went away; a running process keeps running (as with adbd's raw shell).
             const s = streams.get(p.arg1);
-            if (s) { s.closed = true; s.queue.length = 0; streams.delete(s.localId); }
+            if (s) { s.closed = true; s.queue.length = 0; streams.delete(s.localId); s.onClose?.(); }
             break;
           }
           default:
@@ -245,6 +283,7 @@ export async function startSimulatedDevice(opts: SimDeviceOptions = {}): Promise
     serial: `127.0.0.1:${port}`,
     fs, processes, commands, shellErrors, pushes, pulls, played, props,
     unplugged: () => isUnplugged,
+    unplug: () => { isUnplugged = true; for (const s of sockets) s.destroy(); },
     close: () => new Promise<void>((resolve) => {
       for (const kill of ctx.killers.values()) kill();
       for (const s of sockets) s.destroy();

@@ -5,7 +5,7 @@
  * starts sending something a phone would parse differently.
  */
 import { createHash } from 'node:crypto';
-import { simulatedWav, type SimSignal } from './signal.js';
+import { simulatedWav, streamSample, type SimSignal } from './signal.js';
 
 export interface SimFile { data: Buffer; mode: number; mtime: number }
 
@@ -14,7 +14,7 @@ export interface SimFile { data: Buffer; mode: number; mtime: number }
  * character) on stdout between the protocol lines, which arrive cut in the middle; 'die':
  * READY, a stack trace in the log, then the process ends without DONE.
  */
-export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | 'noisy' | 'die' | 'art-reject' | `error:${string}` | `noisy-error:${string}`;
+export type RecorderBehaviour = 'ok' | 'hang' | 'silent' | 'clipped' | 'noisy' | 'die' | 'art-reject' | 'overrun' | `error:${string}` | `noisy-error:${string}`;
 /** 'hang': READY, then nothing until killed; `error:PLAY_ERROR` comes after READY, other errors before. */
 export type PlayerBehaviour = 'ok' | 'hang' | `error:${string}`;
 
@@ -25,6 +25,23 @@ export interface SimProcess {
   state: 'running' | 'exited' | 'killed';
   exitCode?: number;
   signal?: string;
+  /** Stream mode: whether it holds the microphone now, and when (performance.now()) it let it go. */
+  micOpen?: boolean;
+  micReleasedAt?: number;
+  /** Stream mode: when (performance.now()) sample 0 was captured; sample i comes i / rate / streamSpeed s later. */
+  streamStartedAt?: number;
+  /** Stream mode: the samples dropped on the phone, as [first, end) ranges of sample indices. */
+  droppedRanges?: [number, number][];
+}
+
+/** One connection to a process's abstract socket, as adbd relays it to the host. */
+export interface SimLocalSocket {
+  write(data: Buffer): void;
+  /** Bytes written but not yet acknowledged by the host (adbd's socket buffer, on a phone). */
+  queuedBytes(): number;
+  close(): void;
+  /** The host closed its end or the transport went away: the next write would fail with EPIPE. */
+  onClose(cb: () => void): void;
 }
 
 export interface ShellContext {
@@ -46,6 +63,10 @@ export interface ShellContext {
   /** Drop `echo PID …` output. */
   hidePid: boolean;
   logcat: string[];
+  /** Abstract socket names a process listens on (stream mode), and what it does with a connection. */
+  abstractSockets: Map<string, (socket: SimLocalSocket) => void>;
+  /** Stream mode: the fake microphone's speed, in multiples of real time. */
+  streamSpeed: number;
 }
 
 /** Where a shell's output goes: the adb stream, which the host may close at any time. */
@@ -205,6 +226,7 @@ async function runCommand(cmd: string, args: string[], env: Record<string, strin
     case 'app_process':
       if (args[2] === 'check') await fakeCheck(args, env, pid, out, ctx);
       else if (args[2] === 'play') await fakePlayer(args, env, pid, out, ctx);
+      else if (args[2] === 'stream') await fakeStreamer(args, env, pid, out, ctx);
       else await fakeRecorder(args, env, pid, out, ctx);
       return;
     default:
@@ -246,7 +268,7 @@ function findFiles(args: string[], out: ShellOutput, ctx: ShellContext): void {
   }
 }
 
-const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6, BAD_FILE: 7, PLAY_ERROR: 8, INTERNAL: 9 };
+const EXIT_CODES: Record<string, number> = { BAD_ARGS: 2, UNSUPPORTED_ANDROID: 3, AUDIO_INIT: 4, READ_ERROR: 5, WRITE_ERROR: 6, BAD_FILE: 7, PLAY_ERROR: 8, INTERNAL: 9, SOCKET_ERROR: 10, NO_CLIENT: 11 };
 
 /** What the real recorder prints before opening the microphone: which workarounds took. */
 export const SIM_WORKAROUNDS = 'WORKAROUNDS looper=ok activity-thread=ok configuration-controller=ok bound-application=ok system-context=ok initial-application=ok';
@@ -437,4 +459,115 @@ function fakePlayer(args: string[], env: Record<string, string>, pid: number, ou
       resolve();
     }, (code !== undefined ? 0.5 : 1) * (samples / rate) * 1000 * ctx.timeScale);
   }).finally(() => ctx.killers.delete(pid));
+}
+
+/** Stream mode's block: 20 ms of sound. */
+const STREAM_BLOCK_MS = 20;
+
+/**
+ * The recorder's stream mode (docs/recorder.md): `stream --rate R --socket NAME --log PATH` exactly,
+ * LISTENING, one client on `localabstract:NAME`, then READY and `streamSample(i)` without end, in
+ * 20 ms blocks at `streamSpeed` × real time. Like the real one it keeps at most 1 s of sound
+ * unsent (here: bytes the host has not acknowledged), drops whole blocks beyond that and says
+ * `OVERRUN <total>` when the host reads again; it stops by itself when the client goes (host
+ * closed the stream, transport dropped), removing its log, and after 10 s without a client.
+ * Behaviours: `error:AUDIO_INIT` after the client came; `error:READ_ERROR` and 'die' after 0.25 s of sound;
+ * 'overrun': a phone too busy to send, which drops the second second of sound (50 blocks); 'hang': a JVM
+ * that never gets to LISTENING, until killed.
+ */
+function fakeStreamer(args: string[], env: Record<string, string>, pid: number, out: ShellOutput, ctx: ShellContext): Promise<void> {
+  const finish = startAppProcess(args, env, pid, out, ctx);
+  if (finish === null) return Promise.resolve();
+  const opts = new Map<string, string>();
+  for (let i = 3; i < args.length; i += 2) opts.set(args[i], args[i + 1]);
+  const rate = Number(opts.get('--rate'));
+  const name = opts.get('--socket');
+  const log = opts.get('--log');
+  if (args.length !== 9 || !(Number.isInteger(rate) && rate >= 8000 && rate <= 48000) || !name || !log) {
+    ctx.shellErrors.push(`stream arguments not in the contract: ${args.slice(2).join(' ')}`);
+    finish(EXIT_CODES.BAD_ARGS, 'ERROR BAD_ARGS usage: stream --rate R --socket NAME --log PATH');
+    return Promise.resolve();
+  }
+  if (Number(ctx.props['ro.build.version.sdk']) < 30) {
+    finish(EXIT_CODES.UNSUPPORTED_ANDROID, 'ERROR UNSUPPORTED_ANDROID Android 11 (SDK 30) or newer is needed');
+    return Promise.resolve();
+  }
+  if (ctx.abstractSockets.has(name)) {
+    finish(EXIT_CODES.SOCKET_ERROR, `ERROR SOCKET_ERROR cannot listen on the socket ${name}: java.io.IOException: Address already in use`);
+    return Promise.resolve();
+  }
+  const proc = ctx.processes.find((p) => p.pid === pid) as SimProcess;
+  return new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let client: SimLocalSocket | undefined;
+    const stop = (code?: number, line?: string) => {
+      clearTimeout(timer);
+      ctx.abstractSockets.delete(name);
+      if (proc.micOpen) { proc.micOpen = false; proc.micReleasedAt = performance.now(); }
+      if (code !== undefined) finish(code, line);
+      client?.close();
+      ctx.killers.delete(pid);
+      resolve();
+    };
+    ctx.killers.set(pid, () => stop());
+    if (ctx.recorder === 'hang') return;
+    timer = setTimeout(() => {
+      ctx.fs.delete(log);
+      stop(EXIT_CODES.NO_CLIENT, 'ERROR NO_CLIENT nobody connected to the socket within 10 s');
+    }, 10_000 * ctx.timeScale);
+    ctx.abstractSockets.set(name, (socket) => {
+      ctx.abstractSockets.delete(name);
+      clearTimeout(timer);
+      client = socket;
+      let given = 0;
+      socket.onClose(() => {
+        // EPIPE on the next write: the microphone is released, the log removed, DONE to nobody.
+        if (proc.state !== 'running') return;
+        ctx.fs.delete(log);
+        stop(0, `DONE ${given}`);
+      });
+      out.write(`${SIM_WORKAROUNDS}\n`);
+      const failWith = /^error:(.+)$/.exec(ctx.recorder)?.[1];
+      if (failWith === 'AUDIO_INIT') { stop(EXIT_CODES.AUDIO_INIT, 'ERROR AUDIO_INIT cannot record from the microphone: simulated failure'); return; }
+      proc.micOpen = true;
+      out.write('READY\n');
+      const block = Math.round((rate * STREAM_BLOCK_MS) / 1000);
+      const maxQueued = rate * 2; // one second of 16-bit samples
+      const started = performance.now();
+      proc.streamStartedAt = started;
+      let dropped = 0;
+      let dropping = false;
+      const tick = () => {
+        if (proc.state !== 'running') return;
+        // Every block due by now at streamSpeed × real time (a late timer catches up, as a mic's buffer would).
+        const due = Math.floor(((performance.now() - started) / 1000) * rate * ctx.streamSpeed / block) * block;
+        while (given < due && proc.state === 'running') {
+          if (failWith !== undefined || ctx.recorder === 'die') {
+            if (given >= rate / 4) {
+              if (ctx.recorder === 'die') { logToStderr(env, ctx, 'java.lang.IllegalStateException: simulated death of the audio server\n'); stop(1); return; }
+              stop(EXIT_CODES[failWith as string] ?? 1, `ERROR ${failWith} AudioRecord.read returned -3 after ${given} samples`);
+              return;
+            }
+          }
+          const data = Buffer.alloc(block * 2);
+          for (let i = 0; i < block; i++) data.writeInt16LE(streamSample(given + i), 2 * i);
+          given += block;
+          const busy = ctx.recorder === 'overrun' && given > rate && given <= 2 * rate;
+          if (busy || socket.queuedBytes() + data.length > maxQueued) {
+            dropped += block;
+            dropping = true;
+            const ranges = (proc.droppedRanges ??= []);
+            const last = ranges.at(-1);
+            if (last && last[1] === given - block) last[1] = given; else ranges.push([given - block, given]);
+            continue;
+          }
+          if (dropping) { dropping = false; out.write(`OVERRUN ${dropped}\n`); }
+          socket.write(data);
+        }
+        timer = setTimeout(tick, Math.max(1, STREAM_BLOCK_MS / Math.max(1, ctx.streamSpeed)));
+      };
+      tick();
+    });
+    out.write('LISTENING\n');
+  });
 }

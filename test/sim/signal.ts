@@ -32,3 +32,11 @@ export function simulatedWav(seconds: number, rate: number, signal: SimSignal = 
   header.writeUInt32LE(samples * 2, 40);
   return Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
 }
+
+/**
+ * What the simulated microphone hears in stream mode, sample by sample without end: `(short) (i * 997)`,
+ * the host-JVM stub's waveform. 997 is odd, so any 65 536 consecutive samples hold every 16-bit value once.
+ */
+export function streamSample(i: number): number {
+  return (Math.imul(i, 997) << 16) >> 16;
+}

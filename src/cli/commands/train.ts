@@ -24,10 +24,23 @@ import { cloneNetwork } from '../sweep-run.js';
 
 const SAMPLE_ABSOLUTE = fileURLToPath(new URL('../../../fixtures/sample.wav', import.meta.url));
 
-/** The bundled sample, named relative to the current folder when it is below it (shorter output). */
+/**
+ * The bundled sample, named relative to the current folder when it is below it, or when
+ * ./fixtures/sample.wav is that same file (a link to the fixtures, as the docs' examples use):
+ * shorter output, and the same lines whatever folder the checkout is in.
+ */
 export function samplePath(): string {
   const rel = relative(process.cwd(), SAMPLE_ABSOLUTE);
-  return rel.startsWith('..') || isAbsolute(rel) ? SAMPLE_ABSOLUTE : rel;
+  if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
+  const local = join('fixtures', 'sample.wav');
+  try {
+    const a = statSync(local);
+    const b = statSync(SAMPLE_ABSOLUTE);
+    if (a.dev === b.dev && a.ino === b.ino) return local;
+  } catch {
+    // no such file here: the absolute path
+  }
+  return SAMPLE_ABSOLUTE;
 }
 
 /** What `dlaudio record` writes by default: `train` and `sweep` use it when no --wav is given. */

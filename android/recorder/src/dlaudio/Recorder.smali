@@ -24,8 +24,8 @@
 
     invoke-static {}, Ldlaudio/Recorder;->openProtocol()V
 
-    # "play" first is the play mode (Player), "check" the doctor's probe; anything else is
-    # the original recording form.
+    # "play" first is the play mode (Player), "check" the doctor's probe, "stream" the
+    # stream mode (Streamer); anything else is the original recording form.
     :try_start
     array-length v0, p0
     if-eqz v0, :record
@@ -41,8 +41,15 @@
     const-string v1, "check"
     invoke-virtual {v1, v0}, Ljava/lang/String;->equals(Ljava/lang/Object;)Z
     move-result v1
-    if-eqz v1, :record
+    if-eqz v1, :not_check
     invoke-static {p0}, Ldlaudio/Recorder;->check([Ljava/lang/String;)V
+    goto :finished
+    :not_check
+    const-string v1, "stream"
+    invoke-virtual {v1, v0}, Ljava/lang/String;->equals(Ljava/lang/Object;)Z
+    move-result v1
+    if-eqz v1, :record
+    invoke-static {p0}, Ldlaudio/Streamer;->stream([Ljava/lang/String;)V
     goto :finished
     :record
     invoke-static {p0}, Ldlaudio/Recorder;->record([Ljava/lang/String;)V
@@ -63,6 +70,7 @@
     move-exception v1
     invoke-static {}, Ldlaudio/Recorder;->discard()V
     invoke-static {}, Ldlaudio/Player;->discard()V
+    invoke-static {}, Ldlaudio/Streamer;->discard()V
     invoke-virtual {v1}, Ljava/lang/Throwable;->toString()Ljava/lang/String;
     move-result-object v2
     new-instance v1, Ldlaudio/Failure;
@@ -75,6 +83,7 @@
     move-exception v1
     invoke-static {}, Ldlaudio/Recorder;->discard()V
     invoke-static {}, Ldlaudio/Player;->discard()V
+    invoke-static {}, Ldlaudio/Streamer;->discard()V
     :report
     iget v0, v1, Ldlaudio/Failure;->status:I
     const-string v2, "ERROR "
@@ -284,25 +293,8 @@
     throw v8
 
     :args_ok
-    # Checked by the CLI too, but the recorder must not pretend on an old phone.
-    sget v7, Landroid/os/Build$VERSION;->SDK_INT:I
-    const/16 v8, 0x1e
-    if-ge v7, v8, :android_ok
-    const-string v8, "Android SDK "
-    invoke-static {v7}, Ljava/lang/String;->valueOf(I)Ljava/lang/String;
-    move-result-object v7
-    invoke-virtual {v8, v7}, Ljava/lang/String;->concat(Ljava/lang/String;)Ljava/lang/String;
-    move-result-object v8
-    const-string v7, " cannot record the microphone from adb shell: Android 11 (SDK 30) or newer is needed"
-    invoke-virtual {v8, v7}, Ljava/lang/String;->concat(Ljava/lang/String;)Ljava/lang/String;
-    move-result-object v8
-    new-instance v7, Ldlaudio/Failure;
-    const-string v9, "UNSUPPORTED_ANDROID"
-    const/4 v11, 0x3
-    invoke-direct {v7, v9, v11, v8}, Ldlaudio/Failure;-><init>(Ljava/lang/String;ILjava/lang/String;)V
-    throw v7
+    invoke-static {}, Ldlaudio/Recorder;->checkAndroid()V
 
-    :android_ok
     # Open the output before the microphone: an unwritable path fails before anyone speaks.
     new-instance v4, Ljava/io/File;
     const-string v5, ".part"
@@ -472,6 +464,38 @@
 .end method
 
 
+# Checked by the CLI too, but the recorder must not pretend on an old phone.
+.method static checkAndroid()V
+    .locals 12
+    .annotation system Ldalvik/annotation/Throws;
+        value = {
+            Ldlaudio/Failure;
+        }
+    .end annotation
+
+    sget v7, Landroid/os/Build$VERSION;->SDK_INT:I
+    const/16 v8, 0x1e
+    if-ge v7, v8, :ok
+    const-string v8, "Android SDK "
+    invoke-static {v7}, Ljava/lang/String;->valueOf(I)Ljava/lang/String;
+    move-result-object v7
+    invoke-virtual {v8, v7}, Ljava/lang/String;->concat(Ljava/lang/String;)Ljava/lang/String;
+    move-result-object v8
+    const-string v7, " cannot record the microphone from adb shell: Android 11 (SDK 30) or newer is needed"
+    invoke-virtual {v8, v7}, Ljava/lang/String;->concat(Ljava/lang/String;)Ljava/lang/String;
+    move-result-object v8
+    new-instance v7, Ldlaudio/Failure;
+    const-string v9, "UNSUPPORTED_ANDROID"
+    const/4 v11, 0x3
+    invoke-direct {v7, v9, v11, v8}, Ldlaudio/Failure;-><init>(Ljava/lang/String;ILjava/lang/String;)V
+    throw v7
+
+
+    :ok
+    return-void
+.end method
+
+
 # NaN for anything that is not a number, so that the range check rejects it.
 .method private static parseSeconds(Ljava/lang/String;)D
     .locals 2
@@ -490,7 +514,7 @@
 
 
 # 0 for anything that is not a whole number, so that the range check rejects it.
-.method private static parseRate(Ljava/lang/String;)I
+.method static parseRate(Ljava/lang/String;)I
     .locals 1
 
     :try_start
@@ -545,7 +569,7 @@
 
 
 # A started AudioRecord on MIC, or Failure AUDIO_INIT.
-.method private static openMic(I)Landroid/media/AudioRecord;
+.method static openMic(I)Landroid/media/AudioRecord;
     .locals 6
     .annotation system Ldalvik/annotation/Throws;
         value = {

@@ -29,6 +29,12 @@ public class AudioRecord {
   private boolean released;
   private int given;
   private int zeroReads;
+  private final int rate;
+  private long started;
+
+  private AudioRecord(int rate) {
+    this.rate = rate;
+  }
 
   private static String knob(String name) {
     return System.getProperty("stub." + name, "");
@@ -86,11 +92,32 @@ public class AudioRecord {
       }
       n = Math.min(n, errorAt - given);
     }
+    pace(n);
     for (int i = 0; i < n; i++) {
       audioData[offsetInShorts + i] = sample(given + i);
     }
     given += n;
     return n;
+  }
+
+  /** `stub.pace=X`: samples come at X times the real rate, as a microphone's do (X = 1). */
+  private void pace(int n) {
+    double x = Double.parseDouble(System.getProperty("stub.pace", "0"));
+    if (x <= 0) {
+      return;
+    }
+    if (started == 0) {
+      started = System.nanoTime();
+    }
+    long due = started + (long) ((given + n) * 1e9 / (rate * x));
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   public void release() {
@@ -173,7 +200,7 @@ public class AudioRecord {
       if (builds <= Integer.getInteger("stub.failFirst", 0) || knob("mic").equals("busy")) {
         throw new UnsupportedOperationException("Cannot create AudioRecord");
       }
-      return new AudioRecord();
+      return new AudioRecord(format.sampleRate);
     }
   }
 }
