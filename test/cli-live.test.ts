@@ -151,7 +151,7 @@ describe('dlaudio live (real bin)', () => {
   }, 30_000);
 
   it.each([
-    [[], 1, /^dlaudio: streaming from the phone is not available in this version yet: give --wav FILE/],
+    [['--wav', SAMPLE, '--device'], 2, /give --wav FILE or --device, not both/],
     [['--realtime'], 2, /--realtime goes with --wav FILE/],
     [['--wav', 'no/such.wav'], 1, /no\/such\.wav: no such file/],
     [['--wav', SAMPLE, '--chunk', '0.001'], 2, /--chunk 0\.001 is less than one frame/],

@@ -18,7 +18,7 @@ import { makeIo, info, warn, type Io } from '../../util/output.js';
 import { writeOutputStream } from '../../util/atomic.js';
 import { fmt, fitColumns, count } from '../render.js';
 import { positiveNumber, positiveInt, seedValue } from '../options.js';
-import { addDeviceOptions, type DeviceFlags } from '../device-options.js';
+import { addDeviceOptions, serialFrom, type DeviceFlags } from '../device-options.js';
 import { checkDistinctOutputs, checkOutputPath, jsonNumber, pcaJson, pcaName } from '../quality.js';
 import { defaultLr, learningSummary, parameterSummary } from './train.js';
 import { runSession, type ChunkEvent, type SessionResult, type SkipEvent } from '../live/session.js';
@@ -77,22 +77,28 @@ Examples:
 }
 
 /**
- * THE SOURCE: the one place that decides where the sound comes from. A file (--wav) is read here;
- * the phone (--device, or no --wav) streams through src/device/live-stream.ts, which is not on this
- * branch yet: until it is, `live` without --wav says so.
+ * THE SOURCE: the one place that decides where the sound comes from: a file (--wav, read here) or
+ * the phone's microphone (--device, or no --wav: src/device/live-stream.ts). `signal` is live's
+ * Ctrl-C: it ends the stream's blocks() quietly, the session then saves and summarises.
  */
-async function openSource(io: Io, flags: LiveFlags): Promise<{ stream: PcmStream; finish?: () => Omit<LoadedAudio, 'samples'> }> {
+async function openSource(io: Io, flags: LiveFlags, signal: AbortSignal): Promise<Source> {
   if (flags.wav !== undefined) {
     const { openFileStream } = await import('../../audio/file-stream.js');
     const stream = await openFileStream(flags.wav, { realtime: flags.realtime === true });
     return { stream, finish: () => stream.finish() };
   }
-  // The phone goes here once src/device/live-stream.ts is on main, e.g.:
-  //   const { openPhoneStream } = await import('../../device/live-stream.js');
-  //   return { stream: await openPhoneStream({ serial: serialFrom(flags), adbHost: flags.adbHost, adbPort: flags.adbPort, io }) };
-  // (loaded on use, as train loads record.js: adbkit's start-up is not paid by --wav.)
-  void io;
-  throw new UserError('streaming from the phone is not available in this version yet: give --wav FILE (e.g. `dlaudio live --wav fixtures/sample.wav --realtime`), or record first (`dlaudio record`) and use --wav recording.wav');
+  // Loaded on use, as train loads record.js: adbkit's start-up is not paid by --wav.
+  const { openPhoneStream } = await import('../../device/live-stream.js');
+  const phone = await openPhoneStream({ serial: serialFrom(flags), adbHost: flags.adbHost, adbPort: flags.adbPort, io, signal });
+  return { stream: phone, dropped: () => phone.droppedSamples() };
+}
+
+interface Source {
+  stream: PcmStream;
+  /** A file: what was converted, and warnings. */
+  finish?: () => Omit<LoadedAudio, 'samples'>;
+  /** The phone: samples it dropped because they were not read in time. */
+  dropped?: () => number;
 }
 
 async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> {
@@ -125,20 +131,30 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
   const setup: TrainerSetup = { sizes: init?.sizes ?? spec.sizes, bias: init ? hasBias(init) : spec.bias, init, seed, scale, lr, passes: flags.passes, shuffle: flags.shuffle === true, learning };
   const sizes = setup.sizes;
 
-  const source = await openSource(io, flags);
-  const trainer = startWorkerTrainer(setup);
-  // Ctrl-C: stop reading, let the chunk in training reach its next slice, then save and summarise.
+  // Ctrl-C: stop reading (the phone's stream ends quietly), let the chunk in training reach its
+  // next slice, then save and summarise. A second Ctrl-C quits at once.
   let interrupted = false;
+  const ctrlC = new AbortController();
   const onSigint = (): void => {
     if (interrupted) process.exit(EXIT.interrupted);
     interrupted = true;
+    ctrlC.abort();
   };
   process.on('SIGINT', onSigint);
+  let source: Source;
+  try {
+    source = await openSource(io, flags, ctrlC.signal);
+  } catch (e) {
+    process.off('SIGINT', onSigint);
+    throw e;
+  }
+  const trainer = startWorkerTrainer(setup);
   // A reader that stops early (`--json | head`): the session ends as after Ctrl-C, quietly.
   let stdoutClosed = false;
   const onStdoutError = (): void => {
     stdoutClosed = true;
     interrupted = true;
+    ctrlC.abort();
   };
   process.stdout.on('error', onStdoutError);
   const chunkSeconds = (chunkFrames * FRAME_SIZE) / SAMPLE_RATE;
@@ -187,6 +203,8 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
   const audio = source.finish?.();
   if (audio?.conversion && !flags.json) info(io, `converted ${audio.source.path}: ${audio.conversion}`);
   for (const w of audio?.warnings ?? []) warn(io, w);
+  const dropped = source.dropped?.() ?? 0;
+  if (dropped > 0) warn(io, `the phone dropped ${(dropped / SAMPLE_RATE).toFixed(2)} s of sound this computer did not read in time (a very busy machine): those chunks are shorter`);
   const pca = session.moments.count > 0 ? session.moments.bound(pcaShapeOf(net)) : null;
   const fallback = session.chunks.find((c) => c.fallback !== null)?.fallback;
   if (fallback) warn(io, `${fallback}: training with the TypeScript kernels instead (slower)`);

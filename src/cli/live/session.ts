@@ -145,7 +145,11 @@ export async function runSession(stream: PcmStream, trainer: ChunkTrainer, opts:
         break;
       }
       const next = await iterator.next();
-      if (next.done) break;
+      if (next.done) {
+        // A source stopped by Ctrl-C (the phone's) ends its blocks quietly: still an interruption.
+        if (opts.shouldStop()) stopped = 'interrupted';
+        break;
+      }
       let block = next.value;
       if (opts.maxSamples !== undefined && heard + block.length >= opts.maxSamples) {
         block = block.subarray(0, opts.maxSamples - heard);
