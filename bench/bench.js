@@ -4,7 +4,8 @@
 // (bench/reference.c, -O3 -march=native), all from the same initial weights; deeper networks,
 // --batch 32 and adam; then the wall time of a whole `dlaudio train` run, Node start-up included;
 // start-up against `node -e 0`; and reading long recordings against sox (--recordings: only these two).
-// Usage: npm run bench [-- --repeats 5] [-- --recordings]      (npm run build first; `npm test` and `npm install` do)
+// --live: how wide a 160,H,10,H,160 network `dlaudio live` can train in real time (one pass per 5 s chunk).
+// Usage: npm run bench [-- --repeats 5] [-- --recordings] [-- --live]      (npm run build first; `npm test` and `npm install` do)
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
@@ -96,6 +97,46 @@ function runCli() {
     runs.push({ seconds, loss: 0 });
   }
   return stats(runs);
+}
+
+/**
+ * `npm run bench -- --live`: live's whole work on one 5 s chunk (the loss before, one pass, the loss
+ * after: ChunkTrainerCore, as its worker thread runs it) for 160,H,10,H,160, per-sample SGD and
+ * --batch 32. CPU seconds of this process (one thread works) and wall seconds, median of 3 chunks
+ * after a first one; real time is kept while a chunk takes under 5 s. CPU time is what an idle
+ * core would take; the wall time also counts what other processes took from it.
+ */
+async function benchLive() {
+  const { ChunkTrainerCore } = await import('../dist/cli/live/chunk-trainer.js');
+  const wav = readFileSync(join(root, 'fixtures/sample.wav'));
+  const chunk = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + 44 + 160000));
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log('live: one 5 s chunk (500 frames) of 160,H,10,H,160: loss before, 1 pass, loss after (median of 3)');
+  for (const batch of [1, 32]) {
+    let largest = null;
+    for (const h of [256, 512, 768, 1024, 1280, 1536, 2048, 2560, 3072, 4096]) {
+      const core = new ChunkTrainerCore({ sizes: [160, h, 10, h, 160], bias: false, init: null, seed: 1, scale: 32000, lr: 0.001, passes: 1, shuffle: false, learning: { batch, optimizer: { kind: 'sgd' } } });
+      const cpu = [];
+      const wall = [];
+      for (let i = 0; i < 4; i++) {
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        await core.train(i, chunk);
+        const c = process.cpuUsage(c0);
+        if (i > 0) { cpu.push((c.user + c.system) / 1e6); wall.push((performance.now() - w0) / 1000); }
+      }
+      const ok = median(cpu) < 5;
+      if (ok) largest = h;
+      console.log(`  batch ${String(batch).padStart(2)}  H ${String(h).padStart(4)}  ${median(cpu).toFixed(2)} s CPU  ${median(wall).toFixed(2)} s wall  ${ok ? 'keeps up' : 'too slow'}`);
+      if (!ok) break;
+    }
+    console.log(`  batch ${batch}: largest H that keeps up: ${largest ?? 'none'}`);
+  }
+}
+
+if (process.argv.includes('--live')) {
+  await benchLive();
+  process.exit(0);
 }
 
 // `npm run bench -- --recordings`: only start-up and reading long recordings (the last two parts).

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runBin } from './helpers/run.js';
+import { expectOneLine, runBin } from './helpers/run.js';
 import { SAMPLE_FRAMES, sampleFrames, ROOT } from './helpers/sample.js';
 import { runCli } from './sim/run-cli.js';
 
@@ -30,11 +30,6 @@ async function trainJson(args: string[]): Promise<TrainJson> {
 }
 
 /** A user error: one line on stderr, no stack trace. */
-function expectOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trim().split('\n');
-  expect(lines.at(-1)).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('dlaudio train (real bin)', () => {
   it('the course\'s first exercise (one frame) reads as one frame, also with a larger --batch', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runBin } from './helpers/run.js';
-import { sampleFrames } from './helpers/sample.js';
+import { SAMPLE as SAMPLE_PATH, sampleFrames } from './helpers/sample.js';
 import { decode } from 'fast-png';
 import { fmt } from '../src/cli/render.js';
 import { configText, type ConfigValue } from '../src/cli/report/html.js';
@@ -96,6 +96,8 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
   let reconJson: ReconstructJson;
   let deep: Opened;
   let sweep: Opened;
+  let live: Opened;
+  let liveChunks: Array<{ before: number; after: number }>;
   let sweepJson: { runs: Array<{ lr: number; finalLoss: number | null; stopped: string }>; best: { lr: number } | null; pca?: unknown };
   let modelPath: string;
 
@@ -128,6 +130,11 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     const deepHtml = join(dir, 'deep.html');
     const sweepHtml = join(dir, 'sweep.html');
     const sweepArgs = ['sweep', '--epochs', '15', '--seed', '1', '--lr', '0.001,0.01,0.1,3', '--workers', '1'];
+    const liveHtml = join(dir, 'live.html');
+    const liveArgs = ['live', '--wav', SAMPLE_PATH, '--chunk', '0.5', '--seed', '1'];
+    const [liveReport, liveJson] = await Promise.all([runBin([...liveArgs, '--report', liveHtml]), runBin([...liveArgs, '--json'])]);
+    expect(liveReport.code, liveReport.stderr).toBe(0);
+    liveChunks = liveJson.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; before: number; after: number }).filter((o) => o.type === 'chunk');
     const [reconReport, reconAsJson, deepReport, sweepReport, sweepAsJson] = await Promise.all([
       runBin(['reconstruct', '--model', model, '--report', reconHtml]),
       runBin(['reconstruct', '--model', model, '--json']),
@@ -148,6 +155,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     recon = await open(reconHtml);
     deep = await open(deepHtml);
     sweep = await open(sweepHtml);
+    live = await open(liveHtml);
   });
 
   afterAll(async () => {
@@ -161,7 +169,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
   });
 
   it('loads with no console error and asks the network for nothing but the file', () => {
-    for (const o of [train, recon, deep, sweep]) {
+    for (const o of [train, recon, deep, sweep, live]) {
       expect(o.problems).toEqual([]);
       expect(o.requests).toEqual([o.url]);
     }
@@ -336,7 +344,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
 
   it('renders without errors or sideways scrolling at 400 px and 1200 px wide', async () => {
     for (const width of [400, 1200]) {
-      for (const o of [train, deep, sweep]) {
+      for (const o of [train, deep, sweep, live]) {
         await o.page.setViewportSize({ width, height: 900 });
         const { scroll, inner } = await o.page.evaluate<{ scroll: number; inner: number }>('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })');
         expect(scroll, `${o.url} at ${width}px`).toBeLessThanOrEqual(inner);
@@ -344,7 +352,7 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
         expect(shot.length).toBeGreaterThan(10000);
       }
     }
-    for (const o of [train, deep, sweep]) expect(o.problems).toEqual([]);
+    for (const o of [train, deep, sweep, live]) expect(o.problems).toEqual([]);
   });
 
   it('sweep --report: every curve on one chart with a legend, the final losses, the best lr highlighted', async () => {
@@ -360,5 +368,14 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     expect(rows.filter((r) => r.best).map((r) => r.lr)).toEqual([sweepJson.best!.lr]);
     rows.forEach((r, i) => { if (runs[i]!.stopped === 'done') expect(Number(r.final)).toBe(runs[i]!.finalLoss); });
     expect(await sweep.page.$('#pca-line')).not.toBeNull();
+  });
+
+  it('live --report: the loss per chunk, before and after, one point per chunk, with the PCA line; nothing fetched', async () => {
+    const curves = await live.page.$$eval('#chunk-chart path.loss', (ps) => ps.map((p) => ({ label: p.getAttribute('data-label'), points: (p.getAttribute('d') ?? '').split(/[ML]/).length - 1 })));
+    expect(curves.map((c) => c.label)).toEqual(['before training on it (never heard)', 'after its pass']);
+    expect(curves.map((c) => c.points)).toEqual([liveChunks.length, liveChunks.length]);
+    expect(liveChunks.length).toBe(10);
+    expect(await live.page.$('#chunk-chart #pca-line')).not.toBeNull();
+    expect(live.requests).toEqual([live.url]);
   });
 });

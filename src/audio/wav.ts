@@ -102,8 +102,19 @@ export async function convertAudio(path: string, write: (bytes: Uint8Array, posi
   }
 }
 
+/**
+ * Any recording as 16 kHz mono 16-bit blocks, one at a time (`dlaudio live --wav`): the same
+ * conversion as loadAudio, never the whole file in memory. `finish` says what was converted (and
+ * refuses a file shorter than a frame); `close` releases the file (call it in a finally).
+ */
+export async function openConverted(path: string): Promise<{ converter: Converter; finish: () => Omit<LoadedAudio, 'samples'>; close: () => void }> {
+  const { stream, close } = await openAudio(path);
+  const converter = new Converter(stream);
+  return { converter, finish: () => converter.finish(path), close };
+}
+
 /** A stream's blocks resampled to 16 kHz and rounded to 16 bits, with what to say about it. */
-class Converter {
+export class Converter {
   produced = 0;
   private clipped = 0;
   private sourceFrames = 0;
@@ -191,7 +202,8 @@ export function encodeWav16(samples: Int16Array, sampleRate: number): Uint8Array
   return out;
 }
 
-function wavHeader16(samples: number, sampleRate: number): Uint8Array {
+/** The canonical 44-byte header of a 16-bit mono PCM WAV holding `samples` samples. */
+export function wavHeader16(samples: number, sampleRate: number): Uint8Array {
   const dataBytes = samples * 2;
   const out = new Uint8Array(44);
   const v = new DataView(out.buffer);
@@ -214,7 +226,7 @@ function wavHeader16(samples: number, sampleRate: number): Uint8Array {
   return out;
 }
 
-function int16Bytes(samples: Int16Array): Uint8Array {
+export function int16Bytes(samples: Int16Array): Uint8Array {
   // A WAV file is little-endian, and so is every machine Node runs on here (checked once).
   if (LITTLE_ENDIAN) return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
   const out = new Uint8Array(samples.length * 2);

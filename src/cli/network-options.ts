@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import type { OptimizerKind, OptimizerSpec } from '../model/optimizer.js';
 import { intInRange, positiveInt } from './options.js';
 import { checkNetworkSize } from '../util/limits.js';
+import { asAutoEncoder, hasBias, type Network } from '../model/network.js';
 
 export const DEFAULT_HIDDEN = 10;
 export const DEFAULT_MOMENTUM = 0.9;
@@ -121,4 +122,18 @@ export function trainOptionsFrom(flags: NetworkFlags): NetworkTrainOptions {
     case 'adam':
       return { batch, optimizer: { kind: 'adam', beta1: flags.beta1 ?? DEFAULT_BETA1, beta2: flags.beta2 ?? DEFAULT_BETA2 } };
   }
+}
+
+/** --hidden, --layers or --bias given with --init must describe the saved network. */
+export function checkInitMatches(flags: NetworkFlags, spec: NetworkSpec, net: Network, path: string): void {
+  if (!spec.given) return;
+  const ae = asAutoEncoder(net);
+  if (flags.layers === undefined && flags.hidden !== undefined && ae && ae.hidden !== flags.hidden) {
+    throw new UsageError(`--hidden ${flags.hidden} does not match the model in ${path} (${ae.hidden} hidden units): drop --hidden or use another model`);
+  }
+  if ((flags.layers !== undefined || flags.hidden !== undefined) && spec.sizes.join(',') !== net.sizes.join(',')) {
+    const opt = flags.layers !== undefined ? `--layers ${spec.sizes.join(',')}` : `--hidden ${flags.hidden}`;
+    throw new UsageError(`${opt} does not match the model in ${path} (layers ${net.sizes.join(',')}): drop ${opt.split(' ')[0]} or use another model`);
+  }
+  if (flags.bias === true && !hasBias(net)) throw new UsageError(`--bias does not match the model in ${path} (it has no biases): drop --bias or use another model`);
 }

@@ -122,8 +122,9 @@ export function renderLossCurves(curves: readonly Curve[], opts: ChartOptions): 
 
   const paint = (cell: Cell): string => (opts.color && cell.owner >= 0 ? asciichart.colored(cell.ch, curveColor(cell.owner)) : cell.ch);
   const chart = grid.map((cells, r) => (labels[r] + cells.map(paint).join('')).trimEnd());
-  const title = log ? 'loss (log scale) per epoch' : 'loss per epoch';
-  return [' '.repeat(LABEL - 4) + title, ...chart, epochAxis(buckets, n, firstEpoch), '', legend(curves, opts)].join('\n');
+  const x = opts.xLabel ?? 'epoch';
+  const title = log ? `loss (log scale) per ${x}` : `loss per ${x}`;
+  return [' '.repeat(LABEL - 4) + title, ...chart, epochAxis(buckets, n, firstEpoch, x), '', legend(curves, opts)].join('\n');
 }
 
 /** Where a chart line's axis is: its first ┤ or ┼ (labels hold neither). */

@@ -37,6 +37,8 @@ export interface ChartOptions {
   height?: number;
   log?: boolean;
   color?: boolean;
+  /** What one x step is: 'epoch' (default), 'chunk' (live). */
+  xLabel?: string;
 }
 
 /** Width of the y-axis labels. */
@@ -113,7 +115,7 @@ export function renderLossChart(losses: readonly number[], opts: ChartOptions): 
  * The x axis under a chart whose y labels are LABEL wide: tick marks and epoch numbers under the
  * first, last and evenly spaced columns (column c starts at epoch firstEpoch[c]; n epochs in all).
  */
-export function epochAxis(buckets: number, n: number, firstEpoch: readonly number[]): string {
+export function epochAxis(buckets: number, n: number, firstEpoch: readonly number[], xLabel = 'epoch'): string {
   const pad = ' '.repeat(LABEL + 1);
   const axis = pad + '└' + '─'.repeat(buckets);
   const labels = new Array<string>(buckets + 12).fill(' ');
@@ -133,7 +135,7 @@ export function epochAxis(buckets: number, n: number, firstEpoch: readonly numbe
   for (let c = step; c < buckets - step / 2; c += step) ticks.push(c);
   if (buckets > 1) ticks.push(buckets - 1);
   for (const c of ticks) place(c, String(c === buckets - 1 ? n : firstEpoch[c]), c === buckets - 1);
-  return [axis, pad + labels.join('').trimEnd(), pad + 'epoch'].join('\n');
+  return [axis, pad + labels.join('').trimEnd(), pad + xLabel].join('\n');
 }
 
 /** Summaries fit in this many columns (a terminal's default, a printed page). */

@@ -32,6 +32,19 @@ export interface Pca {
   count: number;
 }
 
+/** m[a][b] (b ≥ a) += Σₜ x_t[a]·x_t[b] over `len` frames held transposed in xt (row d: xt[d*block + t]). */
+function addBlockProducts(xt: Float64Array, block: number, len: number, n: number, m: Float64Array): void {
+  for (let a = 0; a < n; a++) {
+    const ra = a * block;
+    for (let b = a; b < n; b++) {
+      const rb = b * block;
+      let s = 0;
+      for (let t = 0; t < len; t++) s += xt[ra + t] * xt[rb + t];
+      m[a * n + b] += s;
+    }
+  }
+}
+
 /** M = mean of (x − μ)(x − μ)ᵀ (μ = 0 unless centred), n×n row after row, and μ. */
 function secondMoment(frames: ArrayLike<number>, count: number, n: number, centred: boolean): { m: Float64Array; mean: Float64Array | null } {
   if (count < 1) throw new RangeError('PCA needs at least one frame');
@@ -51,15 +64,7 @@ function secondMoment(frames: ArrayLike<number>, count: number, n: number, centr
     for (let t = 0; t < len; t++) {
       for (let d = 0; d < n; d++) xt[d * BLOCK + t] = frames[(t0 + t) * n + d] - (mean ? mean[d] : 0);
     }
-    for (let a = 0; a < n; a++) {
-      const ra = a * BLOCK;
-      for (let b = a; b < n; b++) {
-        const rb = b * BLOCK;
-        let s = 0;
-        for (let t = 0; t < len; t++) s += xt[ra + t] * xt[rb + t];
-        m[a * n + b] += s;
-      }
-    }
+    addBlockProducts(xt, BLOCK, len, n, m);
   }
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
@@ -81,8 +86,13 @@ function cleanEigenvalue(value: number, i: number, count: number, centred: boole
 
 /** `frames`: count × frameSize values, frame after frame (as the trainer sees them). */
 export function fitPca(frames: ArrayLike<number>, count: number, frameSize: number, opts: { centred: boolean }): Pca {
-  const n = frameSize;
-  const { m, mean } = secondMoment(frames, count, n, opts.centred);
+  const { m, mean } = secondMoment(frames, count, frameSize, opts.centred);
+  return pcaOfMatrix(m, mean, count, frameSize, opts.centred);
+}
+
+/** PCA from its matrix M (n×n) and mean: the eigen-decomposition, largest eigenvalue first. */
+function pcaOfMatrix(m: Float64Array, mean: Float64Array | null, count: number, n: number, centred: boolean): Pca {
+  const opts = { centred };
   const { EigenvalueDecomposition, Matrix } = mlMatrix();
   const rows: number[][] = [];
   for (let a = 0; a < n; a++) rows.push(Array.from(m.subarray(a * n, (a + 1) * n)));
@@ -186,4 +196,85 @@ export function pcaBound(shape: PcaShape, frames: ArrayLike<number>, count: numb
 export function pcaReference(shape: PcaShape, frames: ArrayLike<number>, count: number): PcaReference {
   const pca = fitPca(frames, count, shape.frameSize, { centred: shape.centred });
   return { ...shape, loss: pcaLoss(pca, shape.k), pca };
+}
+
+/**
+ * The second moment of frames that arrive in pieces (`dlaudio live`): Σ x·xᵀ and Σ x are summed,
+ * the frames themselves are not kept, so the bound of an hour of sound costs 200 KB. Mean of
+ * x·xᵀ minus μ·μᵀ gives the centred covariance when the network has biases.
+ */
+const MOMENT_BLOCK = 256;
+
+export class MomentAccumulator {
+  /** Σ x·xᵀ, upper triangle (row a, columns b ≥ a); mirrored when read. */
+  private readonly sum: Float64Array;
+  private readonly sumX: Float64Array;
+  /** BLOCK frames, transposed: reused, so adding a chunk allocates nothing (a session's memory stays flat). */
+  private readonly xt: Float64Array;
+  count = 0;
+
+  constructor(readonly frameSize: number) {
+    this.sum = new Float64Array(frameSize * frameSize);
+    this.sumX = new Float64Array(frameSize);
+    this.xt = new Float64Array(frameSize * MOMENT_BLOCK);
+  }
+
+  /** Frames as the trainer sees them: count × frameSize values. */
+  add(frames: ArrayLike<number>, count: number): void {
+    this.addScaled(frames, 1, count);
+  }
+
+  /** The whole frames of 16-bit samples, each divided by `scale` (as toFrames divides them). */
+  addSamples(samples: Int16Array, scale: number): void {
+    this.addScaled(samples, scale, Math.floor(samples.length / this.frameSize));
+  }
+
+  private addScaled(values: ArrayLike<number>, scale: number, count: number): void {
+    const n = this.frameSize;
+    const { xt, sum, sumX } = this;
+    const B = MOMENT_BLOCK;
+    // As secondMoment: BLOCK frames transposed, each entry one contiguous dot product.
+    for (let t0 = 0; t0 < count; t0 += B) {
+      const len = Math.min(B, count - t0);
+      for (let t = 0; t < len; t++) {
+        for (let d = 0; d < n; d++) {
+          const v = scale === 1 ? values[(t0 + t) * n + d] : values[(t0 + t) * n + d] / scale;
+          xt[d * B + t] = v;
+          sumX[d] += v;
+        }
+      }
+      addBlockProducts(xt, B, len, n, sum);
+    }
+    this.count += Math.max(0, count);
+  }
+
+  private matrix(centred: boolean): { m: Float64Array; mean: Float64Array | null } {
+    if (this.count < 1) throw new RangeError('PCA needs at least one frame');
+    const n = this.frameSize;
+    const m = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) {
+      for (let b = a; b < n; b++) {
+        m[a * n + b] = this.sum[a * n + b] / this.count;
+        m[b * n + a] = m[a * n + b];
+      }
+    }
+    if (!centred) return { m, mean: null };
+    const mean = this.sumX.map((v) => v / this.count);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) m[a * n + b] -= mean[a] * mean[b];
+    return { m, mean };
+  }
+
+  /** PCA-k's loss on every frame added (what `live` prints at the end). */
+  bound(shape: PcaShape): PcaBound {
+    const { m } = this.matrix(shape.centred);
+    const eigenvalues = symmetricEigenvalues(m, this.frameSize).map((v, i) => cleanEigenvalue(v, i, this.count, shape.centred));
+    return { ...shape, loss: pcaLoss({ eigenvalues }, shape.k) };
+  }
+
+  /** With the eigenvectors (the report's subspace figure). */
+  reference(shape: PcaShape): PcaReference {
+    const { m, mean } = this.matrix(shape.centred);
+    const pca = pcaOfMatrix(m, mean, this.count, this.frameSize, shape.centred);
+    return { ...shape, loss: pcaLoss(pca, shape.k), pca };
+  }
 }

@@ -22,6 +22,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: async () => (await import('./train.js')).registerTrain,
   },
   {
+    name: 'live',
+    term: 'live [options]',
+    description: 'train while the sound streams in: each chunk (default 5 s) is learnt while the next one is captured, with a live loss chart (from the phone, or a file with --wav)',
+    register: async () => (await import('./live.js')).registerLive,
+  },
+  {
     name: 'sweep',
     term: 'sweep [options]',
     description: 'train the same initial weights with several learning rates and compare the loss curves',

@@ -10,7 +10,7 @@ import { Rng, randomSeed } from '../../model/rng.js';
 import { meanLossYielding, train, type TrainResult } from '../../model/train.js';
 import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, codeSize, hasBias, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
-import { addNetworkOptions, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
+import { addNetworkOptions, checkInitMatches, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { renderLossChart, fmt, fmtInt, count, framesWindow, fitColumns } from '../render.js';
@@ -182,20 +182,6 @@ async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> 
 interface Setup {
   spec: NetworkSpec;
   learning: NetworkTrainOptions;
-}
-
-/** --hidden, --layers or --bias given with --init must describe the saved network. */
-function checkInitMatches(flags: TrainFlags, spec: NetworkSpec, net: Network, path: string): void {
-  if (!spec.given) return;
-  const ae = asAutoEncoder(net);
-  if (flags.layers === undefined && flags.hidden !== undefined && ae && ae.hidden !== flags.hidden) {
-    throw new UsageError(`--hidden ${flags.hidden} does not match the model in ${path} (${ae.hidden} hidden units): drop --hidden or use another model`);
-  }
-  if ((flags.layers !== undefined || flags.hidden !== undefined) && spec.sizes.join(',') !== net.sizes.join(',')) {
-    const opt = flags.layers !== undefined ? `--layers ${spec.sizes.join(',')}` : `--hidden ${flags.hidden}`;
-    throw new UsageError(`${opt} does not match the model in ${path} (layers ${net.sizes.join(',')}): drop ${opt.split(' ')[0]} or use another model`);
-  }
-  if (flags.bias === true && !hasBias(net)) throw new UsageError(`--bias does not match the model in ${path} (it has no biases): drop --bias or use another model`);
 }
 
 /** Everything after the audio is in memory: the same for a WAV file and a phone recording. */
@@ -486,7 +472,7 @@ export function parameterSummary(net: Network): string {
 }
 
 /** "per-sample SGD", "batches of 32, adam β1 0.9 β2 0.999" */
-function learningSummary(l: NetworkTrainOptions): string {
+export function learningSummary(l: NetworkTrainOptions): string {
   if (l.batch === 1 && l.optimizer.kind === 'sgd') return 'per-sample SGD';
   return `${l.batch === 1 ? 'per-sample' : `batches of ${l.batch} (mean gradient)`}, ${l.optimizer.kind === 'sgd' ? 'SGD' : describeOptimizer(l.optimizer)}`;
 }

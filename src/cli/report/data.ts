@@ -15,7 +15,7 @@ import { UserError, UsageError } from '../../errors.js';
 import type { ReportData } from './html.js';
 
 /** What a command hands over: the page's own fields as they are, and what the pictures are computed from. */
-export interface ReportInput extends Pick<ReportData, 'title' | 'source' | 'config' | 'seed' | 'losses' | 'stopped' | 'log' | 'sampleRate'> {
+export interface ReportInput extends Pick<ReportData, 'title' | 'source' | 'config' | 'seed' | 'losses' | 'stopped' | 'log' | 'sampleRate' | 'chunkLosses'> {
   finalLoss: number | null;
   /** null: not measured (train interrupted before a long pass); the row is left out. */
   modelLoss: number | null;
@@ -66,6 +66,7 @@ export function buildReportData(r: ReportInput): ReportData {
     units,
     subspace,
     frameLosses: finite(r.net) ? frameLosses(r.net, frames.data, frames.count) : undefined,
+    chunkLosses: r.chunkLosses,
   };
 }
 

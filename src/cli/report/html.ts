@@ -70,6 +70,8 @@ export interface ReportData {
   subspace?: SubspaceFit;
   /** Σ(Y−X)² of every frame, aligned with the recordings (frameSize samples each). */
   frameLosses?: Float64Array;
+  /** `live`: each chunk's loss before training on it (never heard) and after its passes. */
+  chunkLosses?: { before: readonly number[]; after: readonly number[]; passes: number };
 }
 
 export function renderHtmlReport(d: ReportData): string {
@@ -88,7 +90,7 @@ ${numbersTable(d)}
 ${d.losses === undefined ? '' : `<section><h2>Loss per epoch${d.log ? ' (log scale)' : ''}</h2>
 ${lossChart([{ losses: d.losses }], { log: d.log === true, pca: d.numbers.pca })}
 </section>
-`}${d.units ? unitsSection(d.units, d.sampleRate) + '\n' : ''}<section><h2>Waveforms</h2>
+`}${d.chunkLosses ? chunkSection(d.chunkLosses, d.numbers.pca) : ''}${d.units ? unitsSection(d.units, d.sampleRate) + '\n' : ''}<section><h2>Waveforms</h2>
 ${waveforms(d)}
 </section>
 ${d.frameLosses ? frameLossSection(d.frameLosses, d.layers?.[0] ?? 160, d.original, d.reconstruction, d.sampleRate) + '\n' : ''}${spectrogramSection(d.original, d.reconstruction, d.sampleRate)}
@@ -164,6 +166,13 @@ footer{margin-top:28px;color:var(--mute);font-size:13px}
 `;
 
 function stoppedNotice(d: ReportData): string {
+  if (d.chunkLosses) {
+    // live: counted in chunks, not epochs.
+    const k = d.chunkLosses.after.length;
+    if (d.stopped === 'diverged') return `<p class="notice">Training diverged on chunk ${k}: try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
+    if (d.stopped === 'interrupted') return `<p class="notice">The session was stopped (Ctrl-C) after ${k} chunk${k === 1 ? '' : 's'}: the results are from the weights as trained so far.</p>\n`;
+    return '';
+  }
   const n = d.losses?.length ?? 0;
   if (d.stopped === 'diverged') {
     return `<p class="notice">Training diverged at epoch ${n} (loss ${escapeHtml(fmt(d.losses?.[n - 1] ?? NaN))}): try a smaller learning rate. The reconstruction below is from the diverged weights.</p>\n`;
@@ -321,4 +330,20 @@ function notes(d: ReportData): string {
   items.push(['spectrograms', `${SPEC_WINDOW}-sample Hann windows (${fmt((SPEC_WINDOW / d.sampleRate) * 1000)} ms) every 10 ms, FFT by fft.js; power in dB, from ${SPEC_RANGE_DB} dB below the original's loudest cell (darkest) to that cell (brightest), the same scale for the three pictures.`]);
   if (d.frameLosses) items.push(['loss of a frame', 'Σ(Y−X)² over its 160 samples, X scaled as in training, with the final weights: the mean over the frames is the model loss.']);
   return `<section class="notes"><h2>Notes</h2>\n<dl>\n${items.map(([t, x]) => `<dt>${escapeHtml(t)}</dt><dd>${escapeHtml(x)}</dd>`).join('\n')}\n</dl>\n</section>`;
+}
+
+/** `live`: the loss on each chunk before training on it (sound never heard: how well the code generalises) and after. */
+function chunkSection(c: NonNullable<ReportData['chunkLosses']>, pca: ReportNumbers['pca']): string {
+  const after = c.passes === 1 ? 'after its pass' : `after its ${c.passes} passes`;
+  const curves = [
+    { losses: c.before, label: 'before training on it (never heard)', colour: '#D55E00' },
+    { losses: c.after, label: after, colour: '#0072B2' },
+  ];
+  const legend = curves.map((k) => `<span class="key" data-curve="${escapeHtml(k.label)}"><span style="color:${k.colour}">━━</span> ${escapeHtml(k.label)}</span>`).join(' &nbsp; ');
+  return `<section id="chunk-losses"><h2>Loss per chunk</h2>
+${lossChart(curves, { log: false, pca, id: 'chunk-chart', xLabel: 'chunk' })}
+<p class="hint">${legend}</p>
+<p class="hint">Before: the weights so far on a chunk they have never heard. After: on the same chunk once trained on it. The gap is what the network learnt from that chunk alone; the "before" curve going down is what it learnt about sound in general.</p>
+</section>
+`;
 }

@@ -19,11 +19,14 @@ export interface LossChartOptions {
   log: boolean;
   pca?: Pick<PcaReference, 'k' | 'loss' | 'isBound'>;
   id?: string;
+  /** What one x step is: 'epoch' (default), 'chunk' (live). */
+  xLabel?: string;
 }
 
 export function lossChart(curves: readonly Curve[], opts: LossChartOptions): string {
   const { log, pca } = opts;
   const id = opts.id ?? 'loss-chart';
+  const xName = opts.xLabel ?? 'epoch';
   const n = Math.max(0, ...curves.map((c) => c.losses.length));
   if (n === 0) return '<p class="empty">No epoch finished: no curve to draw.</p>';
   const ok = (v: number): boolean => Number.isFinite(v) && (!log || v > 0);
@@ -57,7 +60,7 @@ export function lossChart(curves: readonly Curve[], opts: LossChartOptions): str
     parts.push(`<line class="axis" x1="${xx}" x2="${xx}" y1="${m.t + ph}" y2="${m.t + ph + 5}"/><text x="${xx}" y="${m.t + ph + 19}" text-anchor="middle">${e}</text>`);
   }
   parts.push(`<path class="axis" d="M${m.l} ${m.t}V${m.t + ph}H${W - m.r}"/>`);
-  parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" text-anchor="middle">epoch</text>`);
+  parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" text-anchor="middle">${xName}</text>`);
   parts.push(`<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">loss${log ? ' (log)' : ''}</text>`);
   if (pca && bound !== undefined) {
     const yy = r1(y(bound));
@@ -75,15 +78,15 @@ export function lossChart(curves: readonly Curve[], opts: LossChartOptions): str
       if (ok(v)) {
         pts.push(`${pts.length ? 'L' : 'M'}${r1(x(e))} ${r1(y(v))}`);
         // Dots only for one short curve: with several they would hide each other.
-        if (n <= 60 && curves.length === 1) marks.push(`<circle class="pt" cx="${r1(x(e))}" cy="${r1(y(v))}" r="2.5"><title>${escapeHtml(who)}epoch ${e}: ${escapeHtml(fmt(v))}</title></circle>`);
+        if (n <= 60 && curves.length === 1) marks.push(`<circle class="pt" cx="${r1(x(e))}" cy="${r1(y(v))}" r="2.5"><title>${escapeHtml(who)}${xName} ${e}: ${escapeHtml(fmt(v))}</title></circle>`);
       } else {
-        marks.push(`<path class="diverged" d="M${r1(x(e))} ${m.t}l-5 -9h10z"><title>${escapeHtml(who)}epoch ${e}: ${escapeHtml(String(v))}</title></path>`);
+        marks.push(`<path class="diverged" d="M${r1(x(e))} ${m.t}l-5 -9h10z"><title>${escapeHtml(who)}${xName} ${e}: ${escapeHtml(String(v))}</title></path>`);
       }
     });
     const label = c.label ? ` data-label="${escapeHtml(c.label)}"` : '';
     parts.push(`<path class="loss"${label}${c.colour ? ` style="stroke:${c.colour}"` : ''} d="${pts.join('')}"/>`, ...marks.map((mk) => (style && mk.startsWith('<circle') ? mk.replace('<circle', `<circle${style}`) : mk)));
   }
-  return `<svg id="${id}" viewBox="0 0 ${W} ${H}" role="img" aria-label="loss per epoch">\n${parts.join('\n')}\n</svg>`;
+  return `<svg id="${id}" viewBox="0 0 ${W} ${H}" role="img" aria-label="loss per ${xName}">\n${parts.join('\n')}\n</svg>`;
 }
 
 /** Powers of ten inside lo..hi (log10 units); round values when the range is under a decade. */
