@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin } from './helpers/run.js';
-import { SAMPLE, sampleInt16 } from './helpers/sample.js';
+import { BIN, SAMPLE, sampleInt16 } from './helpers/sample.js';
+import { spawnSync } from 'node:child_process';
 import { encodeWav16 } from '../src/audio/wav.js';
 
 let dir: string;
@@ -186,5 +187,26 @@ describe('gradcheck on silence', () => {
     const speech = await runBin(['gradcheck', '--seed', '1', '--hidden', '4', '--frames', '1']);
     expect(speech.code, speech.stderr).toBe(0);
     expect(speech.stderr).not.toMatch(/warning/);
+  });
+});
+
+describe('a reader that leaves early (| head)', () => {
+  const piped = (args: string, lines: number) => {
+    // The shell's exit status is head's; dlaudio's own is printed after the pipe.
+    return spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} 2>"$E" | head -${lines} >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      encoding: 'utf8', env: { ...process.env, E: join(dir, 'pipe.err'), NO_COLOR: '1' },
+    });
+  };
+  it('--help | head -1: no stack trace, exit 0', () => {
+    const r = piped('--help', 1);
+    expect(readFileSync(join(dir, 'pipe.err'), 'utf8')).toBe('');
+    expect(r.stdout.trim()).toBe('0');
+  });
+  it('live --json | head -2 stops the session as Ctrl-C would: no EPIPE trace, no temp file left', () => {
+    const keep = join(dir, 'pipe-keep.wav');
+    piped(`live --wav "${SAMPLE}" --chunk 0.5 --json --keep "${keep}"`, 2);
+    const err = readFileSync(join(dir, 'pipe.err'), 'utf8');
+    expect(err).not.toMatch(/EPIPE|    at /);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 });

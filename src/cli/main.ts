@@ -5,8 +5,24 @@ import { isDebugEnv } from '../util/output.js';
 import { escapeControls } from '../util/terminal.js';
 import { registerCommands } from './commands/index.js';
 
+let readerGone = false;
+
+/**
+ * `dlaudio --help | head`, `dlaudio live --json | head -3`: the reader left. Stop as Ctrl-C would, so
+ * a command's own cleanup runs (the phone, temp files), and without a stack trace; a command with
+ * nothing to clean just ends.
+ */
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE') throw e;
+  if (readerGone) return;
+  readerGone = true;
+  if (process.listenerCount('SIGINT') > 0) process.kill(process.pid, 'SIGINT');
+  else process.exit(EXIT.ok);
+}
+
 /** Runs the CLI and returns the process exit code (never throws). */
 export async function main(argv: readonly string[]): Promise<number> {
+  process.stdout.on('error', onStdoutError);
   const program = new Command();
   program
     .name('dlaudio')
