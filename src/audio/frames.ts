@@ -1,4 +1,5 @@
 import { UserError, UsageError } from '../errors.js';
+import type { SampleFrames } from '../model/frame-data.js';
 
 export const FRAME_SIZE = 160; // 10 ms at 16 kHz
 export const SAMPLE_RATE = 16000;
@@ -12,13 +13,11 @@ export interface FrameOptions {
   seconds?: number;
   /** Skip the first S seconds (`--start`), rounded to whole 10 ms frames. */
   start?: number;
-  /** Frames in shared memory, for a worker thread to read without a copy (train's PCA). */
-  shared?: boolean;
 }
 
-export interface Frames {
-  /** count × FRAME_SIZE values, frame after frame. */
-  data: Float64Array;
+export interface Frames<D = Float64Array> {
+  /** count × FRAME_SIZE values, frame after frame (Float64Array), or the samples they are divided from. */
+  data: D;
   count: number;
   /** Frames the whole file holds (before --start/--frames/--seconds). */
   available: number;
@@ -33,6 +32,20 @@ export interface Frames {
  * A trailing partial frame is dropped (the caller reports it).
  */
 export function toFrames(samples: Int16Array, opts: FrameOptions, source = 'the audio'): Frames {
+  const f = sampleFrames(samples, opts, source);
+  const { samples: kept, scale } = f.data;
+  const data = new Float64Array(f.count * FRAME_SIZE);
+  // Divide (not multiply by 1/scale) so each value is exactly the course's sample / 32000.
+  for (let i = 0; i < data.length; i++) data[i] = kept[i] / scale;
+  return { ...f, data };
+}
+
+/**
+ * The same frames, not divided yet: a view of the samples (no copy) and the scale. What `train`
+ * holds, 2 bytes a sample instead of 8; the trainers, loss passes and PCA divide as they read
+ * (model/frame-data.ts), into the very same float64 values as toFrames'.
+ */
+export function sampleFrames(samples: Int16Array, opts: FrameOptions, source = 'the audio'): Frames<SampleFrames> {
   if (!(opts.scale > 0) || !Number.isFinite(opts.scale)) throw new UsageError(`--scale must be a positive number (got ${opts.scale})`);
   // A tiny scale makes frames so large that float64 overflows: x⁴ appears inside PCA's eigen-solver.
   if (!Number.isFinite(FRAME_SIZE * (32768 / opts.scale) ** 4)) throw new UsageError(`--scale ${opts.scale} is too small: the frames would overflow the arithmetic; give --scale 1 or more (the course divides by 32000)`);
@@ -54,9 +67,7 @@ export function toFrames(samples: Int16Array, opts: FrameOptions, source = 'the 
     const have = opts.seconds !== undefined ? `the first ${opts.seconds} s give ${usable}` : `${source} has ${samples.length}`;
     throw new UserError(`not enough audio for one frame: ${FRAME_SIZE} samples (10 ms at 16 kHz) are needed, ${have}`);
   }
-  const data = opts.shared ? new Float64Array(new SharedArrayBuffer(8 * count * FRAME_SIZE)) : new Float64Array(count * FRAME_SIZE);
-  // Divide (not multiply by 1/scale) so each value is exactly the course's sample / 32000.
-  for (let i = 0; i < data.length; i++) data[i] = samples[from + i] / opts.scale;
+  const data = { samples: samples.subarray(from, from + count * FRAME_SIZE), scale: opts.scale };
   return { data, count, available, first, droppedSamples: samples.length % FRAME_SIZE };
 }
 

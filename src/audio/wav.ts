@@ -38,6 +38,8 @@ export interface LoadOptions {
   start?: number;
   /** Keep at most this many seconds (from `start`). */
   seconds?: number;
+  /** The samples in shared memory, for a worker thread to read without a copy (train's PCA). */
+  shared?: boolean;
 }
 
 /**
@@ -56,7 +58,8 @@ export async function loadAudio(path: string, opts: LoadOptions = {}): Promise<L
     const keep = (total: number): number => Math.max(0, Math.min(limit, total - first));
     const budget = limitOf('audioBytes');
     if (expected !== undefined) checkBudget(path, budget, keep(expected), expected);
-    let out = new Int16Array(expected !== undefined ? keep(expected) : 1 << 20);
+    const alloc = (length: number): Int16Array => (opts.shared ? new Int16Array(new SharedArrayBuffer(2 * length)) : new Int16Array(length));
+    let out = alloc(expected !== undefined ? keep(expected) : 1 << 20);
     let kept = 0;
     const conv = new Converter(stream);
     for await (const block of conv.blocks(first + limit)) {
@@ -66,14 +69,18 @@ export async function loadAudio(path: string, opts: LoadOptions = {}): Promise<L
       // Every block, not only when growing: a budget set below the first allocation holds too.
       checkBudget(path, budget, kept + take.length, undefined);
       if (kept + take.length > out.length) {
-        const bigger = new Int16Array(Math.max(kept + take.length, Math.ceil(out.length * 1.5)));
+        const bigger = alloc(Math.max(kept + take.length, Math.ceil(out.length * 1.5)));
         bigger.set(out.subarray(0, kept));
         out = bigger;
       }
       out.set(take, kept);
       kept += take.length;
     }
-    const samples = out.length === kept ? out : out.slice(0, kept);
+    let samples = out;
+    if (out.length !== kept) {
+      samples = alloc(kept);
+      samples.set(out.subarray(0, kept));
+    }
     const result = conv.finish(path);
     if (opts.start !== undefined && kept === 0 && conv.produced > 0) {
       throw new UsageError(`--start ${opts.start} is past the end of ${path} (${(conv.produced / TARGET_RATE).toFixed(2)} s): give a smaller --start`);

@@ -13,6 +13,7 @@ import { reconstructSamples } from '../model/reconstruct.js';
 import type { SubspaceFit } from '../model/subspace.js';
 import { BackgroundPca } from '../model/background-pca.js';
 import type { Network } from '../model/network.js';
+import type { FrameData } from '../model/frame-data.js';
 import { specialFileKind, writeOutput, writeTarget } from '../util/atomic.js';
 import { errnoText } from '../util/input-file.js';
 import { sameFile } from '../util/paths.js';
@@ -222,7 +223,7 @@ export interface Made {
  * What `train` adds after training: the PCA-k line beside the trained loss (always), and with
  * --out-wav the reconstruction of the frames trained on, written and measured.
  */
-export async function trainQuality(net: Network, scale: number, frames: { data: Float64Array; count: number }, modelLoss: ModelLoss, outWav: string | undefined, trained: Int16Array, sampleRate: number, background?: BackgroundPca): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
+export async function trainQuality(net: Network, scale: number, frames: { data: FrameData; count: number }, modelLoss: ModelLoss, outWav: string | undefined, trained: Int16Array, sampleRate: number, background?: BackgroundPca): Promise<{ lines: string[]; json: Record<string, unknown>; pca: PcaBound | PcaReference; made?: Made }> {
   // The subspace line needs PCA's eigenvectors; a deeper decoder has no such line, so only the bound.
   const pca = background ?? new BackgroundPca({ thread: false });
   if (background === undefined) pca.begin({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count });

@@ -25,7 +25,7 @@ export function count(n: number, noun: string): string {
  * ", first 12 of 500", ", frames 51–60 (from 0.50 s)" (startFrame: frames of the file skipped by
  * --start before these), or nothing when training on all of them.
  */
-export function framesWindow(f: Frames, startFrame = f.first): string {
+export function framesWindow(f: Omit<Frames, 'data'>, startFrame = f.first): string {
   if (startFrame === 0) return f.count < f.available ? `, first ${f.count} of ${f.available}` : '';
   const range = f.count === 1 ? `${startFrame + 1}` : `${startFrame + 1}–${startFrame + f.count}`;
   return `, ${f.count === 1 ? 'frame' : 'frames'} ${range} (from ${((startFrame * FRAME_SIZE) / SAMPLE_RATE).toFixed(2)} s)`;

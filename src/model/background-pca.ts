@@ -15,11 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { pcaBound, pcaReference, type PcaBound, type PcaReference, type PcaShape } from './pca.js';
 import { codeSubspace, type SubspaceFit } from './subspace.js';
 import type { Network } from './network.js';
+import type { FrameData } from './frame-data.js';
 
 /** What PCA is computed on. */
 export interface PcaJob {
   shape: PcaShape;
-  frames: Float64Array;
+  /** Float64 frames, or the 16-bit samples and the divisor (train's: 2 bytes a sample, shared with the thread). */
+  frames: FrameData;
   count: number;
 }
 export type PcaRequest = { type: 'job'; job: PcaJob } | { type: 'subspace'; net: Network };

@@ -7,6 +7,7 @@
  * Every buffer is allocated once, in the constructor.
  */
 import type { Vec } from './autoencoder.js';
+import { FrameReader, type FrameData } from './frame-data.js';
 import type { Layer, Network } from './network.js';
 import type { EpochKernel } from './sgd-kernel.js';
 import { layerForward, layerBackward, layerBackwardSgd, columnForward, columnBackward, columnBackwardSgd, type ColumnLayer } from './layer.js';
@@ -142,7 +143,7 @@ export class BackpropKernel implements EpochKernel {
   }
 
   /** L = Σ(Y−X)² of the frame at x0; leaves ∂L/∂Y = 2(Y−X) in the last gOut. */
-  private forward(frames: Vec, x0: number): number {
+  private forward(frames: ArrayLike<number>, x0: number): number {
     const { out, gOut, cols } = this;
     layerForward(this.first, frames, x0, out[0]);
     for (let l = 0; l < cols.length; l++) columnForward(cols[l], out[l], out[l + 1]);
@@ -157,16 +158,18 @@ export class BackpropKernel implements EpochKernel {
     return loss;
   }
 
-  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
+  epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number {
     const n = this.net.sizes[0];
     const { out, gOut, cols } = this;
+    const reader = new FrameReader(frames, n);
     let total = 0;
     if (this.fusedSgd) {
       for (let t = 0; t < count; t++) {
-        const x0 = (order === null ? t : order[t]) * n;
-        total += this.forward(frames, x0);
+        reader.go(order === null ? t : order[t]);
+        const { x, at: x0 } = reader;
+        total += this.forward(x, x0);
         for (let l = cols.length - 1; l >= 0; l--) columnBackwardSgd(cols[l], out[l], out[l + 1], gOut[l + 1], gOut[l], lr);
-        layerBackwardSgd(this.first, frames, x0, out[0], gOut[0], lr);
+        layerBackwardSgd(this.first, x, x0, out[0], gOut[0], lr);
       }
       return total;
     }
@@ -174,10 +177,11 @@ export class BackpropKernel implements EpochKernel {
       const end = Math.min(start + this.batch, count);
       for (const g of this.gradList) g.fill(0);
       for (let t = start; t < end; t++) {
-        const x0 = (order === null ? t : order[t]) * n;
-        total += this.forward(frames, x0);
+        reader.go(order === null ? t : order[t]);
+        const { x, at: x0 } = reader;
+        total += this.forward(x, x0);
         for (let l = cols.length - 1; l >= 0; l--) columnBackward(cols[l], out[l], out[l + 1], gOut[l + 1], gOut[l], this.gWt[l], this.gb[l + 1]);
-        layerBackward(this.first, frames, x0, out[0], gOut[0], null, this.gW0, this.gb[0]);
+        layerBackward(this.first, x, x0, out[0], gOut[0], null, this.gW0, this.gb[0]);
       }
       this.optimizer.step(this.params, this.gradList, lr, 1 / (end - start));
     }

@@ -8,6 +8,7 @@
  * side in layer.ts, the whole network's back-propagation in backprop.ts.
  */
 import type { AutoEncoder, Precision, Vec } from './autoencoder.js';
+import { FrameReader, type SampleFrames } from './frame-data.js';
 import type { Rng } from './rng.js';
 import { layerForward } from './layer.js';
 
@@ -88,12 +89,15 @@ export function reconstructFrame(net: Network, frames: ArrayLike<number>, offset
 }
 
 /** Mean L = Σ(Y−X)² over the frames with the weights as they are (no update). */
-export function networkMeanLoss(net: Network, frames: ArrayLike<number>, count: number): number {
+export function networkMeanLoss(net: Network, frames: ArrayLike<number> | SampleFrames, count: number): number {
   const n = net.sizes[0];
+  const reader = new FrameReader(frames, n);
   let sum = 0;
   for (let t = 0; t < count; t++) {
-    const y = reconstructFrame(net, frames, t * n);
-    for (let i = 0; i < n; i++) sum += (y[i] - frames[t * n + i]) ** 2;
+    reader.go(t);
+    const { x, at } = reader;
+    const y = reconstructFrame(net, x, at);
+    for (let i = 0; i < n; i++) sum += (y[i] - x[at + i]) ** 2;
   }
   return count > 0 ? sum / count : NaN;
 }

@@ -18,7 +18,11 @@
 import { codeSize, decoderLayers, hasBias, type Layer, type Network } from './network.js';
 import { toInt16 } from './reconstruct.js';
 import { symmetricEigenvalues } from './sym-eigenvalues.js';
+import { FrameReader, type SampleFrames } from './frame-data.js';
 import { mlMatrix } from './ml-matrix.js';
+
+/** count × n values frame after frame, or the 16-bit samples they are divided from (frame-data.ts). */
+export type PcaFrames = ArrayLike<number> | SampleFrames;
 
 export interface Pca {
   frameSize: number;
@@ -46,11 +50,15 @@ function addBlockProducts(xt: Float64Array, block: number, len: number, n: numbe
 }
 
 /** M = mean of (x − μ)(x − μ)ᵀ (μ = 0 unless centred), n×n row after row, and μ. */
-function secondMoment(frames: ArrayLike<number>, count: number, n: number, centred: boolean): { m: Float64Array; mean: Float64Array | null } {
+function secondMoment(frames: PcaFrames, count: number, n: number, centred: boolean): { m: Float64Array; mean: Float64Array | null } {
   if (count < 1) throw new RangeError('PCA needs at least one frame');
   const mean = centred ? new Float64Array(n) : null;
+  const r = new FrameReader(frames, n);
   if (mean) {
-    for (let t = 0; t < count; t++) for (let d = 0; d < n; d++) mean[d] += frames[t * n + d];
+    for (let t = 0; t < count; t++) {
+      r.go(t);
+      for (let d = 0; d < n; d++) mean[d] += r.x[r.at + d];
+    }
     for (let d = 0; d < n; d++) mean[d] /= count;
   }
   // Upper triangle, then mirrored. Frames are taken BLOCK at a time, transposed, so that each
@@ -62,7 +70,8 @@ function secondMoment(frames: ArrayLike<number>, count: number, n: number, centr
   for (let t0 = 0; t0 < count; t0 += BLOCK) {
     const len = Math.min(BLOCK, count - t0);
     for (let t = 0; t < len; t++) {
-      for (let d = 0; d < n; d++) xt[d * BLOCK + t] = frames[(t0 + t) * n + d] - (mean ? mean[d] : 0);
+      r.go(t0 + t);
+      for (let d = 0; d < n; d++) xt[d * BLOCK + t] = r.x[r.at + d] - (mean ? mean[d] : 0);
     }
     addBlockProducts(xt, BLOCK, len, n, m);
   }
@@ -85,7 +94,7 @@ function cleanEigenvalue(value: number, i: number, count: number, centred: boole
 }
 
 /** `frames`: count × frameSize values, frame after frame (as the trainer sees them). */
-export function fitPca(frames: ArrayLike<number>, count: number, frameSize: number, opts: { centred: boolean }): Pca {
+export function fitPca(frames: PcaFrames, count: number, frameSize: number, opts: { centred: boolean }): Pca {
   const { m, mean } = secondMoment(frames, count, frameSize, opts.centred);
   return pcaOfMatrix(m, mean, count, frameSize, opts.centred);
 }
@@ -110,7 +119,7 @@ function pcaOfMatrix(m: Float64Array, mean: Float64Array | null, count: number, 
 }
 
 /** The eigenvalues alone (largest first, cleaned as fitPca's): all the bound needs. */
-export function pcaEigenvalues(frames: ArrayLike<number>, count: number, frameSize: number, opts: { centred: boolean }): Float64Array {
+export function pcaEigenvalues(frames: PcaFrames, count: number, frameSize: number, opts: { centred: boolean }): Float64Array {
   const { m } = secondMoment(frames, count, frameSize, opts.centred);
   return symmetricEigenvalues(m, frameSize).map((v, i) => cleanEigenvalue(v, i, count, opts.centred));
 }
@@ -188,12 +197,12 @@ export interface PcaReference extends PcaShape {
 
 /** PCA-k's loss for this shape, on these frames, without the eigenvectors (what `train` prints). */
 export type PcaBound = PcaShape & { loss: number };
-export function pcaBound(shape: PcaShape, frames: ArrayLike<number>, count: number): PcaBound {
+export function pcaBound(shape: PcaShape, frames: PcaFrames, count: number): PcaBound {
   return { ...shape, loss: pcaLoss({ eigenvalues: pcaEigenvalues(frames, count, shape.frameSize, { centred: shape.centred }) }, shape.k) };
 }
 
 /** PCA-k for this shape, on the frames it is measured on. */
-export function pcaReference(shape: PcaShape, frames: ArrayLike<number>, count: number): PcaReference {
+export function pcaReference(shape: PcaShape, frames: PcaFrames, count: number): PcaReference {
   const pca = fitPca(frames, count, shape.frameSize, { centred: shape.centred });
   return { ...shape, loss: pcaLoss(pca, shape.k), pca };
 }

@@ -10,11 +10,12 @@
  *  - nothing is allocated per frame.
  */
 import type { AutoEncoder, Vec } from './autoencoder.js';
+import { FrameReader, type FrameData } from './frame-data.js';
 
 /** What the trainer needs from a kernel (this one, or a faster one with the same math). */
 export interface EpochKernel {
   /** One epoch over frames[order[t]] (order null: frame order); returns Σ L, each before its update. */
-  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number;
+  epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number;
   /** Leaves the trained weights in the AutoEncoder passed to the constructor. */
   finish(): void;
 }
@@ -49,8 +50,9 @@ export class SgdKernel implements EpochKernel {
    * Trains on frames[order[t]] for t < count (order null: frame order) and returns Σ L,
    * each L measured just before its own update.
    */
-  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
+  epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number {
     const n = this.net.frameSize;
+    const reader = new FrameReader(frames, n);
     const h = this.net.hidden;
     const W = this.net.W;
     const VT = this.vt;
@@ -58,7 +60,8 @@ export class SgdKernel implements EpochKernel {
     const lr2 = 2 * lr;
     let total = 0;
     for (let t = 0; t < count; t++) {
-      const x0 = (order === null ? t : order[t]) * n;
+      reader.go(order === null ? t : order[t]);
+      const { x, at: x0 } = reader;
 
       // Z = relu(W·X), remembering which units are active.
       let na = 0;
@@ -66,10 +69,10 @@ export class SgdKernel implements EpochKernel {
         const w0 = j * n;
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let k = 0; k < n; k += 4) {
-          s0 += W[w0 + k] * frames[x0 + k];
-          s1 += W[w0 + k + 1] * frames[x0 + k + 1];
-          s2 += W[w0 + k + 2] * frames[x0 + k + 2];
-          s3 += W[w0 + k + 3] * frames[x0 + k + 3];
+          s0 += W[w0 + k] * x[x0 + k];
+          s1 += W[w0 + k + 1] * x[x0 + k + 1];
+          s2 += W[w0 + k + 2] * x[x0 + k + 2];
+          s3 += W[w0 + k + 3] * x[x0 + k + 3];
         }
         const s = s0 + s1 + (s2 + s3);
         if (s > 0) {
@@ -93,7 +96,7 @@ export class SgdKernel implements EpochKernel {
       }
       let loss = 0;
       for (let i = 0; i < n; i++) {
-        const e = y[i] - frames[x0 + i];
+        const e = y[i] - x[x0 + i];
         err[i] = e;
         loss += e * e;
       }
@@ -119,10 +122,10 @@ export class SgdKernel implements EpochKernel {
         const w0 = j * n;
         const c = lr2 * back[j];
         for (let k = 0; k < n; k += 4) {
-          W[w0 + k] -= c * frames[x0 + k];
-          W[w0 + k + 1] -= c * frames[x0 + k + 1];
-          W[w0 + k + 2] -= c * frames[x0 + k + 2];
-          W[w0 + k + 3] -= c * frames[x0 + k + 3];
+          W[w0 + k] -= c * x[x0 + k];
+          W[w0 + k + 1] -= c * x[x0 + k + 1];
+          W[w0 + k + 2] -= c * x[x0 + k + 2];
+          W[w0 + k + 3] -= c * x[x0 + k + 3];
         }
       }
       total += loss;

@@ -13,6 +13,7 @@ import type { Rng } from './rng.js';
 import { asAutoEncoder, fromAutoEncoder, networkMeanLoss, networkParameterCount, type Network } from './network.js';
 import { LossHistory, type BucketedLosses } from './loss-history.js';
 import type { OptimizerSpec } from './optimizer.js';
+import { frameRange, type FrameData } from './frame-data.js';
 
 export type { OptimizerSpec, OptimizerKind } from './optimizer.js';
 
@@ -52,7 +53,7 @@ export type KernelName = 'wasm' | 'js' | 'wasm-backprop' | 'backprop';
  * goes through the general back-propagation, whose WebAssembly version is ~15× faster than its
  * TypeScript one (the fallback, and the only one for float64 weights).
  */
-async function makeKernel(net: Network, frames: Float64Array, count: number, opts: TrainOptions): Promise<{ kernel: EpochKernel; name: KernelName; fallback: string | null }> {
+async function makeKernel(net: Network, frames: FrameData, count: number, opts: TrainOptions): Promise<{ kernel: EpochKernel; name: KernelName; fallback: string | null }> {
   const batch = opts.batch ?? 1;
   const sgd = (opts.optimizer?.kind ?? 'sgd') === 'sgd';
   const ae = asAutoEncoder(net);
@@ -117,7 +118,7 @@ class Slicer {
  * first. For the initial loss and the model loss after training, which on a long file and a wide
  * network take as long as an epoch.
  */
-export async function meanLossYielding(net: Network, frames: Float64Array, count: number, shouldStop?: () => boolean): Promise<number> {
+export async function meanLossYielding(net: Network, frames: FrameData, count: number, shouldStop?: () => boolean): Promise<number> {
   const n = net.sizes[0];
   const step = Math.max(1, Math.floor(SLICE_WORK / Math.max(1, networkParameterCount(net))));
   if (step >= count) return networkMeanLoss(net, frames, count);
@@ -125,7 +126,7 @@ export async function meanLossYielding(net: Network, frames: Float64Array, count
   let sum = 0;
   for (let t = 0; t < count; t += step) {
     const m = Math.min(step, count - t);
-    sum += networkMeanLoss(net, frames.subarray(t * n, (t + m) * n), m) * m;
+    sum += networkMeanLoss(net, frameRange(frames, t, t + m, n), m) * m;
     if (await slicer.maybeYield() && shouldStop?.()) return NaN;
   }
   return count > 0 ? sum / count : NaN;
@@ -159,7 +160,7 @@ export interface TrainResult {
 }
 
 /** Trains `net` in place. An AutoEncoder is the course's network seen through its W and V. */
-export async function train(model: Network | AutoEncoder, frames: Float64Array, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
+export async function train(model: Network | AutoEncoder, frames: FrameData, count: number, rng: Rng, opts: TrainOptions): Promise<TrainResult> {
   const net = 'layers' in model ? model : fromAutoEncoder(model);
   const { kernel, name, fallback } = await makeKernel(net, frames, count, opts);
   const order = opts.shuffle ? Uint32Array.from({ length: count }, (_, i) => i) : null;

@@ -10,7 +10,7 @@
  * Every size is rounded up to a multiple of 4 and the padding is zero: the C code then runs whole
  * vectors. Layer 0's W is stored by rows, the others by columns (Wᵀ), as BackpropKernel does.
  */
-import type { Vec } from './autoencoder.js';
+import { copyFramesF32, frameDataLength, FrameReader, type FrameData } from './frame-data.js';
 import type { Network } from './network.js';
 import type { EpochKernel } from './sgd-kernel.js';
 import type { BackpropOptions } from './backprop.js';
@@ -61,7 +61,7 @@ export class WasmBackpropKernel implements EpochKernel {
 
   constructor(
     private readonly net: Network,
-    private readonly frames: Vec,
+    private readonly frames: FrameData,
     private readonly frameCount: number,
     opts: BackpropOptions = {},
   ) {
@@ -72,8 +72,8 @@ export class WasmBackpropKernel implements EpochKernel {
     if (!Number.isInteger(this.batch) || this.batch < 1) throw new RangeError(`batch must be a whole number ≥ 1, got ${this.batch}`);
     const n = net.sizes[0];
     const nP = pad4(n);
-    if (!Number.isInteger(frameCount) || frameCount < 0 || frames.length < frameCount * n) {
-      throw new Error(`${frameCount} frames of ${n} do not fit in ${frames.length} samples`);
+    if (!Number.isInteger(frameCount) || frameCount < 0 || frameDataLength(frames) < frameCount * n) {
+      throw new Error(`${frameCount} frames of ${n} do not fit in ${frameDataLength(frames)} samples`);
     }
     this.exports = instantiateWasm('backprop') as unknown as BackpropExports;
 
@@ -123,12 +123,18 @@ export class WasmBackpropKernel implements EpochKernel {
 
     this.writeWeights();
     const f = new Float32Array(buffer, this.framesAt, frameCount * nP);
-    if (nP === n) f.set(frames.subarray(0, frameCount * n));
-    else for (let t = 0; t < frameCount; t++) for (let i = 0; i < n; i++) f[t * nP + i] = frames[t * n + i];
+    if (nP === n) copyFramesF32(frames, frameCount * n, f);
+    else {
+      const r = new FrameReader(frames, n);
+      for (let t = 0; t < frameCount; t++) {
+        r.go(t);
+        for (let i = 0; i < n; i++) f[t * nP + i] = r.x[r.at + i];
+      }
+    }
   }
 
   /** Trains on frames[order[t]] for t < count (order null: frame order); returns Σ L, each before its batch's step. */
-  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
+  epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number {
     if (frames !== this.frames) throw new Error('WasmBackpropKernel.epoch() must be given the frames it was built with');
     const orderAt = writeOrder(this.exports.memory, this.orderAt, order, count, this.frameCount);
     return this.exports.epoch(this.tableAt, this.net.layers.length, this.framesAt, orderAt, count, this.batch, lr, this.optAt);

@@ -7,7 +7,8 @@
  *   W (h·n) | Vᵀ (h·n) | scratch (error n, Z h, active h) | order (count) | frames (count·n)
  * All float32; the order is copied in per epoch, the frames only once.
  */
-import type { AutoEncoder, Vec } from './autoencoder.js';
+import type { AutoEncoder } from './autoencoder.js';
+import { copyFramesF32, frameDataLength, type FrameData } from './frame-data.js';
 import type { EpochKernel } from './sgd-kernel.js';
 import { align16, growMemory, instantiateWasm, wasmAvailable, writeOrder, type WasmMemory } from './wasm-load.js';
 
@@ -34,15 +35,15 @@ export class WasmSgdKernel implements EpochKernel {
 
   constructor(
     private readonly net: AutoEncoder,
-    private readonly frames: Vec,
+    private readonly frames: FrameData,
     private readonly frameCount: number,
   ) {
     const { frameSize: n, hidden: h, W, V } = net;
     // Training a float64 network in float32 would silently drop precision.
     if (!(W instanceof Float32Array) || !(V instanceof Float32Array)) throw new Error('the WebAssembly kernel trains float32 weights only');
     if (n % 4 !== 0) throw new Error(`frame size must be a multiple of 4 (got ${n})`);
-    if (!Number.isInteger(frameCount) || frameCount < 0 || frames.length < frameCount * n) {
-      throw new Error(`${frameCount} frames of ${n} do not fit in ${frames.length} samples`);
+    if (!Number.isInteger(frameCount) || frameCount < 0 || frameDataLength(frames) < frameCount * n) {
+      throw new Error(`${frameCount} frames of ${n} do not fit in ${frameDataLength(frames)} samples`);
     }
     this.exports = instantiateWasm('kernel') as unknown as KernelExports;
     this.n = n;
@@ -59,11 +60,11 @@ export class WasmSgdKernel implements EpochKernel {
     this.f32(this.wAt, h * n).set(W);
     const vt = this.f32(this.vtAt, h * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < h; j++) vt[j * n + i] = V[i * h + j];
-    this.f32(this.framesAt, frameCount * n).set(frames.subarray(0, frameCount * n));
+    copyFramesF32(frames, frameCount * n, this.f32(this.framesAt, frameCount * n));
   }
 
   /** Trains on frames[order[t]] for t < count (order null: frame order); returns Σ L, each before its update. */
-  epoch(frames: Vec, order: Uint32Array | null, count: number, lr: number): number {
+  epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number {
     if (frames !== this.frames) throw new Error('WasmSgdKernel.epoch() must be given the frames it was built with');
     const orderAt = writeOrder(this.exports.memory, this.orderAt, order, count, this.frameCount);
     return this.exports.epoch(this.wAt, this.vtAt, this.framesAt, orderAt, count, this.n, this.h, lr, this.scratchAt);

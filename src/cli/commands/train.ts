@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
-import { toFrames, framesSamples, silenceWarning, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import { sampleFrames, framesSamples, silenceWarning, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import type { SampleFrames } from '../../model/frame-data.js';
 import { Rng, randomSeed } from '../../model/rng.js';
 import { meanLossYielding, train, type TrainResult } from '../../model/train.js';
 import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, codeSize, hasBias, type Network } from '../../model/network.js';
@@ -152,7 +153,8 @@ async function readAndTrain(io: Io, flags: TrainFlags, c: Command, setup: Setup,
   checkDistinctOutputs([['--save', flags.save], ['--out-wav', flags.outWav], ['--report', flags.report]]);
   if (fallback !== undefined && !flags.json) info(io, fallback.note);
   // Only the part trained on is kept: a long recording fits with --seconds (and --start).
-  const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadAudio(audioIn as string, { start: flags.start, seconds: flags.seconds });
+  // In shared memory: PCA's thread reads the frames from these very samples (no copy).
+  const audio = flags.device !== undefined ? await recordFromPhone(io, flags) : await loadAudio(audioIn as string, { start: flags.start, seconds: flags.seconds, shared: true });
   return runTraining(io, audio, flags as RunFlags, c, setup, background);
 }
 
@@ -172,7 +174,7 @@ async function recordFromPhone(io: Io, flags: TrainFlags): Promise<LoadedAudio> 
     for (const w of rec.warnings) warn(io, w);
     flags.device = rec.serial; // --play plays on this same phone
     if (flags.keep !== undefined) info(io, `recording kept in ${flags.keep}`);
-    return await loadAudio(out);
+    return await loadAudio(out, { shared: true });
   } finally {
     if (flags.keep === undefined) rmSync(out, { force: true });
   }
@@ -207,7 +209,8 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
 
   const seconds = flags.device !== undefined ? undefined : flags.seconds;
   // The audio was read from --start on (loadAudio): frame 1 of `frames` is frame startFrame + 1 of the file.
-  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds, shared: true }, audio.source.path);
+  // The frames are the samples themselves, divided by scale as they are read: 2 bytes a sample.
+  const frames = sampleFrames(audio.samples, { scale, maxFrames: flags.frames, seconds }, audio.source.path);
   // PCA's bound and subspace start on the second core now, while this thread trains.
   background.begin({ shape: pcaShapeOf(net), frames: frames.data, count: frames.count });
   return trainAndReport(io, audio, flags, setup, { net, scale, seed, rng, frames, background });
@@ -218,7 +221,7 @@ interface Prepared {
   scale: number;
   seed: number;
   rng: Rng;
-  frames: Frames;
+  frames: Frames<SampleFrames>;
   background: BackgroundPca;
 }
 
@@ -302,7 +305,7 @@ const LR_DIVISORS = [3, 10, 30, 100, 300, 1000];
  * from the same initial weights (and the same shuffle seed), and the largest that does not diverge
  * is suggested. Twenty epochs (or fewer if fewer were asked) are enough: a rate too large blows up early.
  */
-async function workingLr(initial: Network, frames: Frames, learning: NetworkTrainOptions, flags: RunFlags, seed: number): Promise<{ lr: number; epochs: number } | null> {
+async function workingLr(initial: Network, frames: Frames<SampleFrames>, learning: NetworkTrainOptions, flags: RunFlags, seed: number): Promise<{ lr: number; epochs: number } | null> {
   const epochs = Math.min(flags.epochs, 20);
   for (const d of LR_DIVISORS) {
     const lr = Number((flags.lr / d).toPrecision(1));
@@ -319,7 +322,7 @@ async function workingLr(initial: Network, frames: Frames, learning: NetworkTrai
 const LONG_PASS = 1e9;
 
 /** The trained weights' mean loss on every frame: measured, or null (not measured) when interrupted before a long pass. */
-async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames: Frames, epochs: number): Promise<ModelLoss> {
+async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames: Frames<SampleFrames>, epochs: number): Promise<ModelLoss> {
   if (epochs === 0 && Number.isFinite(result.initialLoss)) return result.initialLoss; // the weights did not move
   if (result.stopped === 'interrupted' && frames.count * networkParameterCount(net) > LONG_PASS) {
     info(io, 'model loss not measured: interrupted, and a pass over every frame would take a while (`dlaudio reconstruct --model` measures it)');
@@ -331,7 +334,7 @@ async function modelLossAfter(io: Io, result: TrainResult, net: Network, frames:
 
 interface Report {
   audio: LoadedAudio;
-  frames: Frames;
+  frames: Frames<SampleFrames>;
   /** Frames of the file skipped by --start (the audio starts there). */
   startFrame: number;
   net: Network;

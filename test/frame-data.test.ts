@@ -1,0 +1,93 @@
+import { describe, it, expect } from 'vitest';
+import { sampleFrames, toFrames } from '../src/audio/frames.js';
+import { frameBytesPerValue, type FrameData } from '../src/model/frame-data.js';
+import { createNetwork, initNetwork, networkMeanLoss, asAutoEncoder } from '../src/model/network.js';
+import { SgdKernel } from '../src/model/sgd-kernel.js';
+import { BackpropKernel } from '../src/model/backprop.js';
+import { WasmSgdKernel, wasmKernelAvailable } from '../src/model/wasm-kernel.js';
+import { WasmBackpropKernel, wasmBackpropAvailable } from '../src/model/wasm-backprop.js';
+import { BackgroundPca } from '../src/model/background-pca.js';
+import { pcaEigenvalues, pcaReference, pcaShapeOf } from '../src/model/pca.js';
+import { meanLossYielding, train } from '../src/model/train.js';
+import { Rng } from '../src/model/rng.js';
+import type { AutoEncoder } from '../src/model/autoencoder.js';
+import { sampleInt16 } from './helpers/sample.js';
+
+// train keeps its frames as the 16-bit samples and divides them as it reads (model/frame-data.ts):
+// every number must be the one the float64 frames give, bit for bit.
+describe('frames read from the 16-bit samples (train: 2 bytes a sample)', () => {
+  const s = sampleInt16();
+  const opts = { scale: 32000, start: 0.2, maxFrames: 300 };
+  const f64 = toFrames(s, opts);
+  const f16 = sampleFrames(s, opts);
+  const { count } = f16;
+
+  it('are a view of the samples (no copy), 2 bytes a sample, the same window as toFrames', () => {
+    expect(f16.data.samples.buffer).toBe(s.buffer);
+    expect(frameBytesPerValue(f16.data)).toBe(2);
+    expect(frameBytesPerValue(f64.data)).toBe(8);
+    expect(f16.data.samples.length).toBe(count * 160);
+    expect({ ...f16, data: null }).toEqual({ ...f64, data: null });
+    expect(Float64Array.from(f16.data.samples, (x) => x / 32000)).toEqual(f64.data);
+  });
+
+  it('the WebAssembly kernel then holds the only other copy: 4 bytes a sample', () => {
+    if (!wasmKernelAvailable()) return;
+    const net = asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder;
+    const k = new WasmSgdKernel(net, f16.data, count);
+    // Its memory: the frames as float32 plus weights and scratch (well under 1 MB here).
+    const memory = (k as unknown as { exports: { memory: { buffer: ArrayBuffer } } }).exports.memory.buffer.byteLength;
+    expect(memory).toBeLessThan(4 * count * 160 + 2 ** 20);
+  });
+
+  function seeded(sizes: number[], bias = false): ReturnType<typeof createNetwork> {
+    const net = createNetwork(sizes, { bias });
+    initNetwork(net, new Rng(7));
+    return net;
+  }
+
+  it('give the same loss, PCA and training as float64 frames, bit for bit', async () => {
+    const net = seeded([160, 10, 160]);
+    expect(networkMeanLoss(net, f16.data, count)).toBe(networkMeanLoss(net, f64.data, count));
+    expect(await meanLossYielding(seeded([160, 512, 512, 160]), f16.data, count)).toBe(await meanLossYielding(seeded([160, 512, 512, 160]), f64.data, count));
+    for (const centred of [false, true]) expect(pcaEigenvalues(f16.data, count, 160, { centred })).toEqual(pcaEigenvalues(f64.data, count, 160, { centred }));
+    const shape = pcaShapeOf(net);
+    expect(pcaReference(shape, f16.data, count)).toEqual(pcaReference(shape, f64.data, count));
+
+    const epochs = (make: () => { epoch(f: FrameData, o: Uint32Array | null, c: number, lr: number): number }, data: FrameData): number[] => {
+      const k = make();
+      const order = Uint32Array.from({ length: count }, (_, i) => (i * 7) % count);
+      return [k.epoch(data, null, count, 0.01), k.epoch(data, order, count, 0.01)];
+    };
+    for (const [name, make] of [
+      ['SgdKernel', (d: FrameData) => () => new SgdKernel(asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder)],
+      ['BackpropKernel', (d: FrameData) => () => new BackpropKernel(seeded([160, 32, 10, 32, 160], true), { batch: 4 })],
+      ...(wasmKernelAvailable() ? [['WasmSgdKernel', (d: FrameData) => () => new WasmSgdKernel(asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder, d, count)] as const] : []),
+      ...(wasmBackpropAvailable() ? [['WasmBackpropKernel', (d: FrameData) => () => new WasmBackpropKernel(seeded([160, 32, 10, 32, 160], true), d, count, { batch: 4 })] as const] : []),
+    ] as const) {
+      expect(epochs(make(f16.data), f16.data), name).toEqual(epochs(make(f64.data), f64.data));
+    }
+
+    const a = seeded([160, 10, 160]);
+    const b = seeded([160, 10, 160]);
+    const ra = await train(a, f16.data, count, new Rng(1), { lr: 0.01, epochs: 5, shuffle: true });
+    const rb = await train(b, f64.data, count, new Rng(1), { lr: 0.01, epochs: 5, shuffle: true });
+    expect([ra.initialLoss, ...ra.losses]).toEqual([rb.initialLoss, ...rb.losses]);
+    expect(a.layers[0].W).toEqual(b.layers[0].W);
+  });
+
+  it('reach PCA\'s thread through shared memory, with the same numbers', async () => {
+    const shared = new Int16Array(new SharedArrayBuffer(s.byteLength));
+    shared.set(s);
+    const frames = sampleFrames(shared, opts);
+    const net = seeded([160, 10, 160]);
+    const thread = new BackgroundPca();
+    try {
+      thread.begin({ shape: pcaShapeOf(net), frames: frames.data, count });
+      const ref = await thread.reference();
+      expect(ref.loss).toBe(pcaReference(pcaShapeOf(net), f64.data, count).loss);
+    } finally {
+      thread.close();
+    }
+  });
+});
