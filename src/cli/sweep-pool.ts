@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { fmt } from './render.js';
 import { runJob, type RunResult, type SweepJob } from './sweep-run.js';
 import type { WorkerInit, WorkerMessage } from './sweep-worker.js';
+import { isSampleFrames, type FrameData } from '../model/frame-data.js';
 
 // Workers run compiled JS: from src/cli/ (tests) and from dist/cli/ (the bin) this is dist/cli/.
 export const WORKER_URL = new URL('../../dist/cli/sweep-worker.js', import.meta.url);
@@ -50,14 +51,17 @@ export interface PoolOutcome {
   workers: number;
 }
 
-/** The frames once in shared memory, readable by every worker without a copy each. */
-export function sharedFrames(frames: Float64Array): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(frames.byteLength);
-  new Float64Array(sab).set(frames);
-  return sab;
+/** The frames once in shared memory, readable by every worker without a copy each (as they are when already there). */
+export function sharedFrames(frames: FrameData): FrameData {
+  const values = isSampleFrames(frames) ? frames.samples : frames;
+  if (values.buffer instanceof SharedArrayBuffer) return frames;
+  const Kind = values.constructor as new (buffer: SharedArrayBuffer) => typeof values;
+  const copy = new Kind(new SharedArrayBuffer(values.byteLength));
+  copy.set(values);
+  return isSampleFrames(frames) ? { samples: copy as Int16Array, scale: frames.scale } : (copy as Float32Array | Float64Array);
 }
 
-export function runPool(jobs: readonly SweepJob[], frames: Float64Array, count: number, opts: PoolOptions): Promise<PoolOutcome> {
+export function runPool(jobs: readonly SweepJob[], frames: FrameData, count: number, opts: PoolOptions): Promise<PoolOutcome> {
   const stopBuffer = opts.stop.buffer;
   if (!(stopBuffer instanceof SharedArrayBuffer)) throw new TypeError('the stop flag must live in a SharedArrayBuffer');
   const inMain = opts.mainThread !== false;

@@ -5,6 +5,7 @@
  */
 import { Rng } from '../model/rng.js';
 import { train, type TrainOptions, type TrainResult } from '../model/train.js';
+import type { FrameData } from '../model/frame-data.js';
 import type { Network } from '../model/network.js';
 
 /** Counts the draws of weight initialisation, so each run's generator can resume right after it. */
@@ -51,7 +52,7 @@ export function cloneNetwork(net: Network): Network {
 
 export async function runJob(
   job: SweepJob,
-  frames: Float64Array,
+  frames: FrameData,
   count: number,
   threadId: number,
   hooks: { shouldStop: () => boolean; onProgress: (epoch: number, loss: number) => void },

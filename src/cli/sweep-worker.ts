@@ -6,11 +6,13 @@
  */
 import { parentPort, workerData, threadId } from 'node:worker_threads';
 import { runJob, type RunResult, type SweepJob } from './sweep-run.js';
+import type { FrameData } from '../model/frame-data.js';
 
 export interface WorkerInit {
   /** Every job of the sweep; which ones this thread runs is decided by `next`. */
   jobs: SweepJob[];
-  frames: SharedArrayBuffer;
+  /** In shared memory (sharedFrames): every thread reads the same copy. */
+  frames: FrameData;
   count: number;
   /** Int32Array[0]: the next job to take (Atomics.add: each index is taken once, by one thread). */
   next: SharedArrayBuffer;
@@ -28,7 +30,7 @@ export type WorkerMessage =
 const port = parentPort;
 if (port === null) throw new Error('sweep-worker.js runs as a worker thread of `dlaudio sweep`');
 const init = workerData as WorkerInit;
-const frames = new Float64Array(init.frames);
+const frames = init.frames;
 const next = new Int32Array(init.next);
 const running = new Int32Array(init.running);
 const stop = new Int32Array(init.stop);

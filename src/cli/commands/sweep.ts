@@ -1,7 +1,8 @@
 import { Command, Option } from '../commander.js';
 import { availableParallelism } from 'node:os';
 import { loadAudio, type LoadedAudio } from '../../audio/wav.js';
-import { toFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import { sampleFrames, FRAME_SIZE, SAMPLE_RATE, type Frames } from '../../audio/frames.js';
+import type { SampleFrames } from '../../model/frame-data.js';
 import { randomSeed } from '../../model/rng.js';
 import { loadModel } from '../../model/model-file.js';
 import { limitOf } from '../../util/limits.js';
@@ -68,7 +69,7 @@ export function registerSweep(program: Command): void {
       checkOutputPath(flags.report, '--report', [wav, ...(flags.init !== undefined ? [flags.init] : [])]);
     }
     if (fallback !== undefined && !flags.json) info(io, fallback.note);
-    process.exitCode = await runSweep(io, await loadAudio(wav), flags, c, setup);
+    process.exitCode = await runSweep(io, await loadAudio(wav, { shared: true }), flags, c, setup);
   });
 }
 
@@ -103,7 +104,7 @@ function initialNetwork(io: Io, flags: SweepFlags, cmd: Command, spec: NetworkSp
 
 interface Sweep {
   audio: LoadedAudio;
-  frames: Frames;
+  frames: Frames<SampleFrames>;
   net: Network;
   scale: number;
   seed: number;
@@ -123,7 +124,8 @@ async function runSweep(io: Io, audio: LoadedAudio, flags: SweepFlags, cmd: Comm
   for (const w of audio.warnings) warn(io, w);
   const seed = flags.seed ?? randomSeed();
   const { net, draws, scale } = initialNetwork(io, flags, cmd, spec, seed);
-  const frames = toFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds, start: flags.start }, audio.source.path);
+  // The samples themselves, divided as they are read (2 bytes a sample), shared with the workers.
+  const frames = sampleFrames(audio.samples, { scale, maxFrames: flags.frames, seconds: flags.seconds, start: flags.start }, audio.source.path);
   if (frames.droppedSamples > 0) info(io, `dropped a trailing partial frame of ${frames.droppedSamples} samples (frames are ${FRAME_SIZE} samples)`);
   // As in train: a batch larger than the data is the whole data.
   const batch = Math.min(learning.batch, Math.max(1, frames.count));
