@@ -9,6 +9,7 @@
  */
 import { dominantFrequency, magnitudeSpectrum } from '../audio/spectrum.js';
 import { layerForward, type Layer, type Network } from './network.js';
+import { FrameReader, type SampleFrames } from './frame-data.js';
 
 export interface UnitWave {
   /** The unit's index in its layer (0-based). */
@@ -40,12 +41,14 @@ export interface UnitsView {
 export const SPECTRUM_SIZE = 256;
 
 /** Each layer's outputs for every frame: acts[l][t * outSize + o]. */
-function activations(net: Network, frames: ArrayLike<number>, count: number): Float64Array[] {
+function activations(net: Network, frames: ArrayLike<number> | SampleFrames, count: number): Float64Array[] {
   const acts = net.layers.map((l) => new Float64Array(count * l.outSize));
   const n = net.sizes[0]!;
+  const r = new FrameReader(frames, n);
   for (let t = 0; t < count; t++) {
-    let x: ArrayLike<number> = frames;
-    let off = t * n;
+    r.go(t);
+    let x: ArrayLike<number> = r.x;
+    let off = r.at;
     net.layers.forEach((layer, l) => {
       const out = acts[l]!.subarray(t * layer.outSize, (t + 1) * layer.outSize);
       layerForward(layer, x, off, out);
@@ -95,7 +98,7 @@ const byShare = (a: UnitWave, b: UnitWave): number => b.share - a.share || a.ind
  * The units the report and `dlaudio inspect` draw. `limit`: at most this many atoms and filters
  * (a deep network's 64-unit layer shows its top ones).
  */
-export function inspectUnits(net: Network, frames: ArrayLike<number>, count: number, sampleRate: number, limit = 10): UnitsView {
+export function inspectUnits(net: Network, frames: ArrayLike<number> | SampleFrames, count: number, sampleRate: number, limit = 10): UnitsView {
   const acts = activations(net, frames, count);
   const last = net.layers[net.layers.length - 1]!;
   const first = net.layers[0]!;
@@ -116,14 +119,18 @@ export function inspectUnits(net: Network, frames: ArrayLike<number>, count: num
 }
 
 /** L = Σ(Y−X)² of every frame, with the weights as they are. */
-export function frameLosses(net: Network, frames: ArrayLike<number>, count: number): Float64Array {
+export function frameLosses(net: Network, frames: ArrayLike<number> | SampleFrames, count: number): Float64Array {
   const n = net.sizes[0]!;
   const out = new Float64Array(count);
   const y = new Float64Array(n);
   const bufs = net.layers.map((l) => new Float64Array(l.outSize));
+  const r = new FrameReader(frames, n);
   for (let t = 0; t < count; t++) {
-    let x: ArrayLike<number> = frames;
-    let off = t * n;
+    r.go(t);
+    const frame = r.x;
+    const at = r.at;
+    let x: ArrayLike<number> = frame;
+    let off = at;
     net.layers.forEach((layer, l) => {
       layerForward(layer, x, off, bufs[l]!);
       x = bufs[l]!;
@@ -131,7 +138,7 @@ export function frameLosses(net: Network, frames: ArrayLike<number>, count: numb
     });
     y.set(bufs[bufs.length - 1]!);
     let s = 0;
-    for (let i = 0; i < n; i++) s += (y[i]! - frames[t * n + i]!) ** 2;
+    for (let i = 0; i < n; i++) s += (y[i]! - frame[at + i]!) ** 2;
     out[t] = s;
   }
   return out;

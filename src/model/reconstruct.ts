@@ -45,5 +45,5 @@ export function reconstructSamples(net: Network, scale: number, input: Int16Arra
       samples[t * n + i] = toInt16(y[i] * scale, clip);
     }
   }
-  return { samples, original: input.slice(0, frames * n), frames, clipped: clip.count, loss: frames > 0 ? sum / frames : NaN };
+  return { samples, original: input.subarray(0, frames * n), frames, clipped: clip.count, loss: frames > 0 ? sum / frames : NaN };
 }

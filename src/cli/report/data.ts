@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { reconstructSamples } from '../../model/reconstruct.js';
 import { snr, type Snr } from '../../audio/snr.js';
 import { codeSize, type Network } from '../../model/network.js';
-import { scaledFrames, type PcaBound, type PcaReference } from '../../model/pca.js';
+import { type PcaBound, type PcaReference } from '../../model/pca.js';
 import { frameLosses, inspectUnits } from '../../model/inspect.js';
 import { codeSubspace } from '../../model/subspace.js';
 import { codeKbps } from '../../model/codec.js';
@@ -38,7 +38,8 @@ export function buildReportData(r: ReportInput): ReportData {
   const n = r.net.sizes[0]!;
   const { pca } = r;
   // The pictures of what the network learnt: units, frame losses and subspace, on the frames it saw.
-  const frames = scaledFrames(rec.original, r.scale, n);
+  // Read from the 16-bit samples, divided as they are read: no float64 copy of a long recording.
+  const frames = { data: { samples: rec.original, scale: r.scale }, count: Math.floor(rec.original.length / n) };
   const units = finite(r.net) ? inspectUnits(r.net, frames.data, frames.count, r.sampleRate) : undefined;
   const subspace = ('pca' in pca ? codeSubspace(r.net, pca) : null) ?? undefined;
   return {
