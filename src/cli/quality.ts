@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { encodeWav16 } from '../audio/wav.js';
 import { snr, type Snr } from '../audio/snr.js';
 import { mulawKbps, mulawRoundTrip, TELEPHONE_RATE } from '../audio/mulaw.js';
-import { pcaReconstructSamples, pcaReference, pcaShapeOf, scaledFrames, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
+import { pcaReconstructSamples, pcaReference, pcaShapeOf, type PcaBound, type PcaReference, type PcaShape } from '../model/pca.js';
 import { reconstructSamples } from '../model/reconstruct.js';
 import type { SubspaceFit } from '../model/subspace.js';
 import { BackgroundPca } from '../model/background-pca.js';
@@ -48,8 +48,7 @@ export interface Reference {
 export async function references(original: Int16Array, scale: number, sampleRate: number, shape: PcaShape): Promise<Reference> {
   // Loaded here, not at start-up: the resampler is only needed for this reference (and conversions).
   const { telephoneRoundTrip } = await import('../audio/telephone.js');
-  const f = scaledFrames(original, scale, shape.frameSize);
-  const ref = pcaReference(shape, f.data, f.count);
+  const ref = pcaReference(shape, { samples: original, scale }, Math.floor(original.length / shape.frameSize));
   const p = pcaReconstructSamples(ref.pca, ref.k, scale, original);
   return {
     mulaw: { kbps: mulawKbps(sampleRate), snr: snr(original, mulawRoundTrip(original)) },

@@ -160,14 +160,6 @@ export function pcaReconstructSamples(p: Pca, k: number, scale: number, input: I
   return { samples, clipped: clip.count };
 }
 
-/** The same frames as the trainer: each whole frame's samples / scale. */
-export function scaledFrames(input: Int16Array, scale: number, frameSize: number): { data: Float64Array; count: number } {
-  const count = Math.floor(input.length / frameSize);
-  const data = new Float64Array(count * frameSize);
-  for (let i = 0; i < data.length; i++) data[i] = input[i] / scale;
-  return { data, count };
-}
-
 /** What PCA-k is compared with: a network's code size, biases and decoder depth. */
 export interface PcaShape {
   frameSize: number;

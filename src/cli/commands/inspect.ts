@@ -10,7 +10,7 @@ import { loadModel } from '../../model/model-file.js';
 import { codeSize, describeNetwork, networkParameterCount } from '../../model/network.js';
 import type { UnitWave } from '../../model/inspect.js';
 import { codeSubspace } from '../../model/subspace.js';
-import { pcaShapeOf, scaledFrames } from '../../model/pca.js';
+import { pcaShapeOf } from '../../model/pca.js';
 import { makeIo, info, warn } from '../../util/output.js';
 import { fmt, count } from '../render.js';
 import { parameterSummary, samplePath } from './train.js';
@@ -71,7 +71,8 @@ export function registerInspect(program: Command): void {
 
       const n = net.sizes[0]!;
       const r = reconstructAndMeasure(net, scale, audio.samples);
-      const frames = scaledFrames(r.original, scale, n);
+      // Read from the 16-bit samples, divided as they are read (model/frame-data.ts): no float64 copy.
+      const frames = { data: { samples: r.original, scale }, count: Math.floor(r.original.length / n) };
       const refs = await references(r.original, scale, SAMPLE_RATE, pcaShapeOf(net));
       const fit = codeSubspace(net, refs.pca.ref);
       const units = inspectUnits(net, frames.data, frames.count, SAMPLE_RATE);
