@@ -91,3 +91,15 @@ describe('frames read from the 16-bit samples (train: 2 bytes a sample)', () => 
     }
   });
 });
+
+// Why the kernel's float32 frames alone would do too (docs/performance.md): every float64 value x/scale
+// can be recovered from float32(x/scale), since |f·scale − x| ≤ 32768·2⁻²⁴ ≪ 0.5.
+describe('float32(x / scale) gives x back', () => {
+  for (const scale of [32000, 1, 32768, 1e6, 0.5]) {
+    it(`for all 65 536 16-bit values, scale ${scale}`, () => {
+      let wrong = 0;
+      for (let x = -32768; x <= 32767; x++) if (Math.round(Math.fround(x / scale) * scale) !== x) wrong++;
+      expect(wrong).toBe(0);
+    });
+  }
+});

@@ -28,8 +28,9 @@ export interface LoadedAudio {
 export const MIN_SAMPLES = 160;
 
 /**
- * What holding one converted sample costs a command: the 16-bit sample, the float64 frame value
- * training divides it into, and the kernel's float32 copy. The budget is LIMITS.audioBytes.
+ * What holding one converted sample is counted at against LIMITS.audioBytes: what it cost before
+ * the frames were read from the 16-bit samples (2 + 8 float64 + 4 for the kernel's float32 copy).
+ * `train` now holds 6, a sweep 2 + 4 per thread: the count errs on the safe side (limits.ts).
  */
 export const BYTES_PER_LOADED_SAMPLE = 14;
 

@@ -31,8 +31,10 @@ export const LIMITS = {
   /** Bytes of a model or .dla file read into memory (a model of the largest size is ~300 MB of JSON). */
   fileBytes: { what: 'bytes', env: 'DLAUDIO_MAX_FILE_BYTES', fallback: 512 * 1024 ** 2 },
   /**
-   * Memory a command may spend on a recording it holds (16-bit samples, float64 frames, the
-   * kernel's float32 copy: 14 bytes a sample): 1 GiB is 80 min at 16 kHz. `convert` streams.
+   * Memory a command may spend on a recording it holds, counted at 14 bytes a sample: 1 GiB is
+   * 80 min at 16 kHz. `train` holds 6 (the 16-bit samples, read as frames, and the WebAssembly
+   * kernel's float32 copy), a sweep 2 + 4 per thread; the count is kept at its old, safe figure
+   * so the limit users see does not move. `convert` streams.
    */
   audioBytes: { what: 'bytes of memory', env: 'DLAUDIO_MAX_AUDIO_BYTES', fallback: 1024 ** 3 },
   /** Worker threads per core for `sweep --workers`. */
