@@ -65,6 +65,27 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
     await expectPhoneClean(d);
   }, 60_000);
 
+  it('a phone faster than training (20× real time, a wide network): whole chunks skipped and counted, every sample still read and kept', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
+    const d = await lab.phone({ streamSpeed: 20 });
+    const keep = join(dir, 'session.wav');
+    const r = await runCli(['live', '--device', '--minutes', '0.2', '--chunk', '0.5', '--layers', '160,1024,10,1024,160', '--seed', '3', '--json', '--keep', keep], lab.server.env).done;
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summary = lines.at(-1) as { chunks: number; skipped: number };
+    const chunks = lines.filter((l) => l.type === 'chunk');
+    expect(chunks).toHaveLength(24);
+    expect(summary.chunks + summary.skipped).toBe(24);
+    // Each 0.5 s chunk arrives every 25 ms; one pass of this network takes longer, so some are skipped, not queued.
+    expect(summary.skipped).toBeGreaterThan(0);
+    expect(chunks.filter((c) => c.trained === false).every((c) => c.reason === 'training slower than real time')).toBe(true);
+    expect(r.stderr).toMatch(/skipped \d+ chunks?: training slower than real time/);
+    const heard = keptSamples(keep);
+    expect(heard.length).toBe(24 * 8000);
+    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+    await expectPhoneClean(d);
+  }, 60_000);
+
   it('Ctrl-C: exit 130, the model and the sound so far saved, no temp file, the phone left clean', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
     const d = await lab.phone({ timeScale: 1 });
