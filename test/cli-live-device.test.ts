@@ -65,6 +65,52 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
     await expectPhoneClean(d);
   }, 60_000);
 
+  it('a phone faster than training (20× real time, a wide network): whole chunks skipped and counted, every sample still read and kept', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
+    const d = await lab.phone({ streamSpeed: 20 });
+    const keep = join(dir, 'session.wav');
+    const r = await runCli(['live', '--device', '--minutes', '0.2', '--chunk', '0.5', '--layers', '160,1024,10,1024,160', '--seed', '3', '--json', '--keep', keep], lab.server.env).done;
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summary = lines.at(-1) as { chunks: number; skipped: number };
+    const chunks = lines.filter((l) => l.type === 'chunk');
+    expect(chunks).toHaveLength(24);
+    expect(summary.chunks + summary.skipped).toBe(24);
+    // Each 0.5 s chunk arrives every 25 ms; one pass of this network takes longer, so some are skipped, not queued.
+    expect(summary.skipped).toBeGreaterThan(0);
+    expect(chunks.filter((c) => c.trained === false).every((c) => c.reason === 'training slower than real time')).toBe(true);
+    expect(r.stderr).toMatch(/skipped \d+ chunks?: training slower than real time/);
+    const heard = keptSamples(keep);
+    expect(heard.length).toBe(24 * 8000);
+    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+    await expectPhoneClean(d);
+  }, 60_000);
+
+  it('the cable pulled mid-session: one line saying so, what was heard kept and the model saved, no temp file, the recorder stopped', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
+    const d = await lab.phone({ timeScale: 1 });
+    const run = runCli(['live', '--device', '--chunk', '0.5', '--seed', '4', '--save', join(dir, 'm.json'), '--keep', join(dir, 'k.wav')], { ...lab.server.env, NO_COLOR: '1' });
+    await run.waitForStderr('chunk 1 ');
+    d.unplug();
+    const r = await run.done;
+    expect(r.code).not.toBe(0);
+    const last = r.stderr.trim().split('\n').at(-1)!;
+    expect(last, r.stderr).toMatch(/^dlaudio: /);
+    expect(last).not.toMatch(/    at /);
+    expect(last).toMatch(/stopped before finishing/);
+    expect(r.stdout).toMatch(/^heard: .*\(the sound stopped: see below\)$/m);
+    // The sound after the last whole chunk, if any came before the cable went.
+    if (/^not learnt:/m.test(r.stdout)) expect(r.stdout).toMatch(/^not learnt: +the last [\d.]+ s \(captured when the sound stopped\)$/m);
+    expect(readdirSync(dir).sort()).toEqual(['k.wav', 'm.json']);
+    expect(loadModel(join(dir, 'm.json')).net.sizes).toEqual([160, 10, 160]);
+    const heard = keptSamples(join(dir, 'k.wav'));
+    expect(heard.length).toBeGreaterThanOrEqual(8000);
+    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+    const streamer = d.processes.find((p) => p.argv[3] === 'stream');
+    await until(() => streamer !== undefined && streamer.state !== 'running', 'the recorder to stop');
+    expect(streamer!.micOpen ?? false).toBe(false);
+  }, 60_000);
+
   it('Ctrl-C: exit 130, the model and the sound so far saved, no temp file, the phone left clean', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
     const d = await lab.phone({ timeScale: 1 });

@@ -204,9 +204,13 @@ describe('a reader that leaves early (| head)', () => {
   });
   it('live --json | head -2 stops the session as Ctrl-C would: no EPIPE trace, no temp file left', () => {
     const keep = join(dir, 'pipe-keep.wav');
-    piped(`live --wav "${SAMPLE}" --chunk 0.5 --json --keep "${keep}"`, 2);
+    const model = join(dir, 'pipe-model.json');
+    piped(`live --wav "${SAMPLE}" --chunk 0.5 --json --keep "${keep}" --save "${model}"`, 2);
     const err = readFileSync(join(dir, 'pipe.err'), 'utf8');
     expect(err).not.toMatch(/EPIPE|    at /);
+    // Ended as after Ctrl-C: what was heard and learnt is written.
+    expect(readFileSync(keep).subarray(0, 4).toString()).toBe('RIFF');
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toHaveProperty('format', 'dlaudio-autoencoder');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 });

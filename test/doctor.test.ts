@@ -14,7 +14,7 @@ import { runCli } from './sim/run-cli.js';
 
 const skipReason = adbMissingReason();
 const REMOTE_DEX = '/data/local/tmp/dlaudio-recorder.dex';
-const IDS = ['adb', 'server', 'authorised', 'android', 'recorder', 'app_process', 'record', 'play', 'cleanup'];
+const IDS = ['adb', 'server', 'authorised', 'android', 'recorder', 'app_process', 'record', 'stream', 'play', 'cleanup'];
 
 interface Step { id: string; title: string; status: 'pass' | 'fail' | 'skip'; detail: string; next?: string }
 
@@ -49,8 +49,8 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
     const r = await runCli(['doctor'], lab.server.env, dir).done;
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(10);
-    expect(lines.slice(0, 9).every((l) => l.startsWith('✅ '))).toBe(true);
+    expect(lines).toHaveLength(11);
+    expect(lines.slice(0, 10).every((l) => l.startsWith('✅ '))).toBe(true);
     expect(lines[0]).toMatch(/^✅ adb found: .*[Vv]ersion/);
     // Debian 12's adb (platform-tools 29) gets the wireless pairing note; a newer one does not.
     if (/Version 29\./.test(lines[0])) expect(lines[0]).toContain('Wi-Fi pairing with `adb pair` needs platform-tools 30 or newer');
@@ -58,7 +58,8 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
     expect(lines[3]).toBe('✅ Android version can record and play: Pixel 7: Android 14 (API 34): can record and play');
     expect(lines[5]).toBe('✅ app_process starts the recorder (ART accepted it): looper=ok activity-thread=ok configuration-controller=ok bound-application=ok system-context=ok initial-application=ok');
     expect(lines[6]).toBe('✅ 1-second test recording returns sound: peak -6.2 dBFS');
-    expect(lines[9]).toBe('All checks passed: this phone is ready for class.');
+    expect(lines[7]).toBe('✅ 1 second of live sound streams to this computer (dlaudio live): 1.00 s arrived over adb\'s local socket');
+    expect(lines[10]).toBe('All checks passed: this phone is ready for class.');
     expect(r.stderr).toContain('say something (or clap)');
     expect([...d.fs.keys()]).toEqual([REMOTE_DEX]);
     expect(d.played).toHaveLength(1);
@@ -76,7 +77,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
   it('adb missing on this computer (the server runs anyway): ❌ adb, exit 1', async () => {
     const { r, status, step } = await doctor({}, ['--no-play'], { ADB: '/nonexistent/adb' });
     expect(r.code).toBe(1);
-    expect(status).toEqual(statuses('fail', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'skip', 'pass'));
+    expect(status).toEqual(statuses('fail', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'skip', 'pass'));
     expect(step('adb').next).toMatch(/sudo apt install adb/);
   });
 
@@ -84,7 +85,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
     const port = await unusedPort();
     const { r, status, step } = await doctor(null, [], { ANDROID_ADB_SERVER_PORT: String(port), ADB: '/nonexistent/adb' });
     expect(r.code).toBe(1);
-    expect(status).toEqual(statuses('fail', 'fail', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip'));
+    expect(status).toEqual(statuses('fail', 'fail', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip'));
     expect(step('server').detail).toMatch(/no adb server is running at 127\.0\.0\.1:\d+/);
   });
 
@@ -99,7 +100,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
   it('Android 10: ❌ cannot record; the recorder and the tone are still checked', async () => {
     const { r, status, step } = await doctor({ sdk: 29, model: 'Galaxy A10' });
     expect(r.code).toBe(1);
-    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'fail', 'pass', 'pass', 'skip', 'pass', 'pass'));
+    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'fail', 'pass', 'pass', 'skip', 'skip', 'pass', 'pass'));
     expect(step('android').detail).toBe('Galaxy A10: Android 10 (API 29): can play but not record (Android 11, API 30, is needed)');
   });
 
@@ -126,7 +127,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
   it('a silent microphone: ❌ record, naming the privacy toggle', async () => {
     const { r, status, step } = await doctor({ recorder: 'silent', sdk: 33 });
     expect(r.code).toBe(1);
-    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail', 'pass', 'pass'));
+    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail', 'pass', 'pass', 'pass'));
     expect(step('record').detail).toBe('silence (peak -inf dBFS)');
     expect(step('record').next).toMatch(/Quick Settings → "Microphone access"/);
   });
@@ -142,8 +143,16 @@ describe.skipIf(skipReason !== undefined)(`dlaudio doctor${skipReason ? ` (skipp
   it('the audio output cannot be opened: ❌ play', async () => {
     const { r, status, step } = await doctor({ player: 'error:AUDIO_INIT' });
     expect(r.code).toBe(1);
-    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail', 'pass'));
+    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail', 'pass'));
     expect(step('play').detail).toMatch(/could not open its audio output/);
+  });
+
+  it('adb refuses the phone\'s local sockets (a device policy): ❌ stream, recording still ✅', async () => {
+    const { r, status, step } = await doctor({ refuseSockets: true }, ['--no-play']);
+    expect(r.code).toBe(1);
+    expect(status).toEqual(statuses('pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail', 'skip', 'pass'));
+    expect(step('stream').detail).toMatch(/refused the connection to the recorder's stream/);
+    expect(step('stream').next).toMatch(/`dlaudio record` does not need the stream, `dlaudio live` does/);
   });
 
   it('a dlaudio file left on the phone: ❌ cleanup with the command that removes it', async () => {

@@ -14,7 +14,8 @@ let readerGone = false;
  */
 function onStdoutError(e: NodeJS.ErrnoException): void {
   if (e.code !== 'EPIPE') throw e;
-  if (readerGone) return;
+  // A command that listens itself (live) ends its session its own way.
+  if (readerGone || process.stdout.listenerCount('error') > 1) return;
   readerGone = true;
   if (process.listenerCount('SIGINT') > 0) process.kill(process.pid, 'SIGINT');
   else process.exit(EXIT.ok);

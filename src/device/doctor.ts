@@ -29,7 +29,7 @@ import { withTimeout } from './wait.js';
 export type StepStatus = 'pass' | 'fail' | 'skip';
 
 export interface DoctorStep {
-  id: 'adb' | 'server' | 'authorised' | 'android' | 'recorder' | 'app_process' | 'record' | 'play' | 'cleanup';
+  id: 'adb' | 'server' | 'authorised' | 'android' | 'recorder' | 'app_process' | 'record' | 'stream' | 'play' | 'cleanup';
   title: string;
   status: StepStatus;
   /** What was found (a version, a level, the error). */
@@ -50,6 +50,8 @@ export interface DoctorOptions {
 /** Below this a 1-second take counts as silence: a quiet room is around -60 to -45 dBFS, a muted mic digital zero. */
 export const DOCTOR_SILENCE_DBFS = -70;
 const CHECK_TIMEOUT_MS = 20_000;
+/** One second of sound must arrive within this (the recorder's start included). */
+const STREAM_CHECK_MS = 20_000;
 
 const TITLES: Record<DoctorStep['id'], string> = {
   adb: 'adb found',
@@ -59,6 +61,7 @@ const TITLES: Record<DoctorStep['id'], string> = {
   recorder: 'recorder on the phone (hash matches)',
   app_process: 'app_process starts the recorder (ART accepted it)',
   record: '1-second test recording returns sound',
+  stream: '1 second of live sound streams to this computer (dlaudio live)',
   play: 'test tone plays',
   cleanup: 'nothing left on the phone',
 };
@@ -187,6 +190,17 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorStep[]> {
     }
   }
 
+  if (!mayRecord) {
+    steps.push({ id: 'stream', title: TITLES.stream, status: 'skip', detail: 'this Android cannot record' });
+  } else {
+    try {
+      const heard = await streamOneSecond(serial, opts);
+      pass('stream', `${(heard / 16000).toFixed(2)} s arrived over adb's local socket`);
+    } catch (e) {
+      fail('stream', messageOf(e), '`dlaudio record` does not need the stream, `dlaudio live` does: see the message, then run `dlaudio doctor` again');
+    }
+  }
+
   if (!opts.play) {
     steps.push({ id: 'play', title: TITLES.play, status: 'skip', detail: 'skipped (--no-play)' });
   } else {
@@ -208,6 +222,31 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorStep[]> {
     fail('cleanup', messageOf(deviceError(e, label, 'listing /data/local/tmp')), 'run again');
   }
   return steps;
+}
+
+/**
+ * What `dlaudio live` does, for one second: the stream mode has its own ways to fail (a policy
+ * refusing adb's local sockets, a vendor's socket rules) that a recording does not meet.
+ */
+async function streamOneSecond(serial: string, opts: DoctorOptions): Promise<number> {
+  const { openPhoneStream } = await import('./live-stream.js');
+  const stream = await openPhoneStream({ serial, adbHost: opts.adbHost, adbPort: opts.adbPort, io: opts.io });
+  let heard = 0;
+  let late = false;
+  const timer = setTimeout(() => { late = true; void stream.close(); }, STREAM_CHECK_MS);
+  try {
+    for await (const block of stream.blocks()) {
+      heard += block.length;
+      if (heard >= stream.sampleRate) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    await stream.close();
+  }
+  if (heard < stream.sampleRate) {
+    throw new UserError(`only ${(heard / stream.sampleRate).toFixed(2)} s of sound arrived ${late ? `in ${STREAM_CHECK_MS / 1000} s` : 'before the stream ended'}: keep the phone unlocked and the cable in`);
+  }
+  return heard;
 }
 
 /** Debian 12's adb is platform-tools 29: fine over USB, but `adb pair` (Android 11+ wireless debugging) came with 30. */

@@ -11,7 +11,7 @@ interface DoctorFlags extends DeviceFlags {
 export function registerDoctor(program: Command): void {
   const cmd = program
     .command('doctor')
-    .description('check a phone before class: adb, authorisation, Android version, the recorder, a 1-second test recording and a test tone (docs/recorder.md)')
+    .description('check a phone before class: adb, authorisation, Android version, the recorder, a 1-second test recording, a 1-second live stream and a test tone (docs/recorder.md)')
     .option('--no-play', 'skip the test tone')
     .option('--json', 'print one JSON object with every step');
   addDeviceOptions(cmd).action(async (flags: DoctorFlags, c: Command) => {

@@ -66,7 +66,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'doctor',
     term: 'doctor [options]',
-    description: 'check a phone before class: adb, authorisation, Android version, the recorder, a 1-second test recording and a test tone (docs/recorder.md)',
+    description: 'check a phone before class: adb, authorisation, Android version, the recorder, a 1-second test recording, a 1-second live stream and a test tone (docs/recorder.md)',
     register: async () => (await import('./doctor.js')).registerDoctor,
   },
   {

@@ -220,6 +220,7 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
   if (flags.json) json(summaryJson(summary));
   else if (!stdoutClosed) io.out.write(renderSummary(io, summary) + '\n');
 
+  if (session.sourceError !== undefined) throw session.sourceError;
   if (session.stopped === 'diverged') {
     const last = session.chunks[session.chunks.length - 1];
     throw new UserError(`training diverged on chunk ${(last?.index ?? 0) + 1} with --lr ${lr}: try --lr ${fmt(lr / 10)}`, EXIT.diverged);
@@ -339,7 +340,7 @@ function renderSummary(io: Io, s: Summary): string {
   lines.push(`heard:       ${heard.toFixed(2)} s in chunks of ${fmt(s.chunkSeconds)} s (${stopText(session.stopped)})`);
   const skipped = session.skipped.length > 0 ? `; ${skippedText(session.skipped.length)}` : '';
   lines.push(`learnt:      ${count(session.chunks.length, 'chunk')}, ${learnt.toFixed(2)} s of sound${skipped}`);
-  if (session.untrainedTail > 0) lines.push(`not learnt:  the last ${(session.untrainedTail / SAMPLE_RATE).toFixed(2)} s (${session.stopped === 'interrupted' ? 'captured when Ctrl-C came' : 'less than one frame'})`);
+  if (session.untrainedTail > 0) lines.push(`not learnt:  the last ${(session.untrainedTail / SAMPLE_RATE).toFixed(2)} s (${session.stopped === 'interrupted' ? 'captured when Ctrl-C came' : session.stopped === 'source-failed' ? 'captured when the sound stopped' : 'less than one frame'})`);
   lines.push(`network:     ${describeNetwork(s.net)}`);
   lines.push(`parameters:  ${networkParameterCount(s.net)} = ${parameterSummary(s.net)}`);
   lines.push(`training:    ${passCount(s.flags.passes)} per chunk, lr ${s.lr}, ${learningSummary(s.learning)}${s.flags.shuffle ? ', shuffled' : ', in frame order'}${s.flags.init ? `, from ${s.flags.init}` : ''}`);
@@ -367,6 +368,7 @@ function stopText(stopped: SessionResult['stopped']): string {
     case 'minutes': return 'stopped at --minutes';
     case 'interrupted': return 'stopped by Ctrl-C';
     case 'diverged': return 'stopped: training diverged';
+    case 'source-failed': return 'the sound stopped: see below';
   }
 }
 

@@ -15,6 +15,7 @@
 import { Chunker, levelDbfs } from '../../audio/chunker.js';
 import { FRAME_SIZE, SAMPLE_RATE } from '../../audio/frames.js';
 import type { PcmStream } from '../../audio/pcm-stream.js';
+import { UserError } from '../../errors.js';
 import { MomentAccumulator } from '../../model/pca.js';
 import type { ChunkResult } from './chunk-trainer.js';
 import type { ChunkTrainer } from './trainer.js';
@@ -73,7 +74,9 @@ export interface SessionResult {
   moments: MomentAccumulator;
   /** The last recentSamples samples heard (fewer if the session was shorter). */
   recent: Int16Array;
-  stopped: 'end' | 'minutes' | 'interrupted' | 'diverged';
+  stopped: 'end' | 'minutes' | 'interrupted' | 'diverged' | 'source-failed';
+  /** Why the sound stopped when stopped is 'source-failed' (cable pulled, file unreadable): the caller reports it after saving. */
+  sourceError?: UserError;
 }
 
 interface Chunk {
@@ -137,6 +140,7 @@ export async function runSession(stream: PcmStream, trainer: ChunkTrainer, opts:
   };
 
   let stopped: SessionResult['stopped'] = 'end';
+  let sourceError: UserError | undefined;
   const iterator = stream.blocks()[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -144,7 +148,17 @@ export async function runSession(stream: PcmStream, trainer: ChunkTrainer, opts:
         stopped = 'interrupted';
         break;
       }
-      const next = await iterator.next();
+      let next: IteratorResult<Int16Array>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        // The sound stopped (cable pulled, a file that cannot be read further): what was heard and
+        // learnt is still the student's, so the session ends as after Ctrl-C and the caller reports why.
+        if (!(e instanceof UserError)) throw e;
+        stopped = 'source-failed';
+        sourceError = e;
+        break;
+      }
       if (next.done) {
         // A source stopped by Ctrl-C (the phone's) ends its blocks quietly: still an interruption.
         if (opts.shouldStop()) stopped = 'interrupted';
@@ -179,7 +193,7 @@ export async function runSession(stream: PcmStream, trainer: ChunkTrainer, opts:
 
   let untrainedTail = 0;
   const rest = chunker.rest();
-  if (stopped === 'interrupted' || stopped === 'diverged') {
+  if (stopped === 'interrupted' || stopped === 'diverged' || stopped === 'source-failed') {
     untrainedTail = rest.length;
     // Ctrl-C: the chunk in training stops at its next slice; one waiting is not started.
     if (waiting !== null) untrainedTail += (waiting as Chunk).samples.length;
@@ -193,7 +207,7 @@ export async function runSession(stream: PcmStream, trainer: ChunkTrainer, opts:
   while (running !== null) await running;
   if (failure !== null) throw failure;
   if (diverged) stopped = 'diverged';
-  return { heard, chunks, skipped, untrainedTail, moments, recent: recent.samples(), stopped };
+  return { heard, chunks, skipped, untrainedTail, moments, recent: recent.samples(), stopped, ...(sourceError ? { sourceError } : {}) };
 }
 
 /** The last `size` samples heard, in a ring (the report plays and draws them). */
