@@ -56,16 +56,6 @@ export function frameDataLength(data: FrameData): number {
   return isSampleFrames(data) ? data.samples.length : data.length;
 }
 
-/** The first count·n values as float32 (what the WebAssembly kernels train on): `Float32Array.set`'s rounding. */
-export function copyFramesF32(data: FrameData, values: number, into: Float32Array): void {
-  if (!isSampleFrames(data)) {
-    into.set(data.subarray(0, values));
-    return;
-  }
-  const { samples, scale } = data;
-  for (let i = 0; i < values; i++) into[i] = samples[i] / scale;
-}
-
 /** Bytes the frame store holds per value (8 for float64 frames, 2 for 16-bit samples). */
 export function frameBytesPerValue(data: FrameData): number {
   return isSampleFrames(data) ? data.samples.BYTES_PER_ELEMENT : data.BYTES_PER_ELEMENT;

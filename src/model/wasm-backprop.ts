@@ -6,20 +6,23 @@
  *
  * Each kernel gets its own instance and memory, laid out here once (every block 16-byte aligned):
  *   optimiser (72 B) | layer table (10 int32 a layer) | θ: each layer's W then b | their gradient
- *   sums | optimiser state (m, v) | each layer's y, g, on | order (count) | frames (count·n)
+ *   sums | optimiser state (m, v) | each layer's y, g, on | the frame as float32 | order (count) |
+ *   sample table | frames (count·n)
+ * The frames are 16-bit samples, with the 65 536-entry table of their float32 values, or, given
+ * float frames, float32 and no table.
  * Every size is rounded up to a multiple of 4 and the padding is zero: the C code then runs whole
  * vectors. Layer 0's W is stored by rows, the others by columns (Wᵀ), as BackpropKernel does.
  */
-import { copyFramesF32, frameDataLength, FrameReader, type FrameData } from './frame-data.js';
+import { frameDataLength, type FrameData } from './frame-data.js';
 import type { Network } from './network.js';
 import type { EpochKernel } from './sgd-kernel.js';
 import type { BackpropOptions } from './backprop.js';
-import { align16, growMemory, instantiateWasm, wasmAvailable, writeOrder, type WasmMemory } from './wasm-load.js';
+import { align16, frameLayout, growMemory, instantiateWasm, wasmAvailable, writeFrames, writeOrder, type WasmMemory } from './wasm-load.js';
 
 interface BackpropExports {
   memory: WasmMemory;
   __heap_base: { value: number };
-  epoch(net: number, layers: number, frames: number, order: number, count: number, batch: number, lr: number, opt: number): number;
+  epoch(net: number, layers: number, frames: number, table: number, buf: number, order: number, count: number, batch: number, lr: number, opt: number): number;
 }
 
 /** True when WebAssembly with SIMD is supported here and backprop.wasm loads. */
@@ -58,6 +61,8 @@ export class WasmBackpropKernel implements EpochKernel {
   private readonly optAt: number;
   private readonly orderAt: number;
   private readonly framesAt: number;
+  private readonly sampleTableAt: number;
+  private readonly bufAt: number;
 
   constructor(
     private readonly net: Network,
@@ -105,10 +110,12 @@ export class WasmBackpropKernel implements EpochKernel {
       at = on + 4 * blk.outP;
       return { y, g, on };
     });
-    this.orderAt = at;
-    this.framesAt = align16(this.orderAt + 4 * frameCount);
-    const end = this.framesAt + 4 * frameCount * nP;
-    growMemory(this.exports.memory, end, `${frameCount} frames`);
+    this.bufAt = at;
+    this.orderAt = this.bufAt + 4 * nP;
+    const bytes = frameLayout(frames, frameCount, nP);
+    const sampleTableAt = align16(this.orderAt + 4 * frameCount);
+    this.framesAt = align16(sampleTableAt + bytes.table);
+    growMemory(this.exports.memory, this.framesAt + bytes.frames, `${frameCount} frames`);
 
     const buffer = this.exports.memory.buffer;
     const table = new Int32Array(buffer, this.tableAt, LAYER_INTS * net.layers.length);
@@ -122,22 +129,14 @@ export class WasmBackpropKernel implements EpochKernel {
     new Int32Array(buffer, this.optAt + 48, 6).set([OPT_KIND[spec.kind], thetaBytes / 4, thetaAt, gradAt, mAt, vAt]);
 
     this.writeWeights();
-    const f = new Float32Array(buffer, this.framesAt, frameCount * nP);
-    if (nP === n) copyFramesF32(frames, frameCount * n, f);
-    else {
-      const r = new FrameReader(frames, n);
-      for (let t = 0; t < frameCount; t++) {
-        r.go(t);
-        for (let i = 0; i < n; i++) f[t * nP + i] = r.x[r.at + i];
-      }
-    }
+    this.sampleTableAt = writeFrames(this.exports.memory, this.framesAt, sampleTableAt, frames, frameCount, n, nP);
   }
 
   /** Trains on frames[order[t]] for t < count (order null: frame order); returns Σ L, each before its batch's step. */
   epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number {
     if (frames !== this.frames) throw new Error('WasmBackpropKernel.epoch() must be given the frames it was built with');
     const orderAt = writeOrder(this.exports.memory, this.orderAt, order, count, this.frameCount);
-    return this.exports.epoch(this.tableAt, this.net.layers.length, this.framesAt, orderAt, count, this.batch, lr, this.optAt);
+    return this.exports.epoch(this.tableAt, this.net.layers.length, this.framesAt, this.sampleTableAt, this.bufAt, orderAt, count, this.batch, lr, this.optAt);
   }
 
   /** Writes the trained weights and biases back into the network (rows, unpadded). */

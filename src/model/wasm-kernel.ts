@@ -4,18 +4,19 @@
  * the readable reference; the tests check the two agree epoch by epoch.
  *
  * Each kernel gets its own instance and memory, laid out here once:
- *   W (h·n) | Vᵀ (h·n) | scratch (error n, Z h, active h) | order (count) | frames (count·n)
- * All float32; the order is copied in per epoch, the frames only once.
+ *   W (h·n) | Vᵀ (h·n) | scratch (error n, frame n, Z h, active h) | order (count) | table | frames (count·n)
+ * Float32 but the frames: 16-bit samples (with the 65 536-entry table of their float32 values) or,
+ * given float frames, float32 and no table. The order is copied in per epoch, the frames only once.
  */
 import type { AutoEncoder } from './autoencoder.js';
-import { copyFramesF32, frameDataLength, type FrameData } from './frame-data.js';
+import { frameDataLength, type FrameData } from './frame-data.js';
 import type { EpochKernel } from './sgd-kernel.js';
-import { align16, growMemory, instantiateWasm, wasmAvailable, writeOrder, type WasmMemory } from './wasm-load.js';
+import { align16, frameLayout, growMemory, instantiateWasm, wasmAvailable, writeFrames, writeOrder, type WasmMemory } from './wasm-load.js';
 
 interface KernelExports {
   memory: WasmMemory;
   __heap_base: { value: number };
-  epoch(W: number, Vt: number, frames: number, order: number, count: number, n: number, h: number, lr: number, scratch: number): number;
+  epoch(W: number, Vt: number, frames: number, table: number, order: number, count: number, n: number, h: number, lr: number, scratch: number): number;
 }
 
 /** True when WebAssembly with SIMD is supported here and the kernel's .wasm loads. */
@@ -32,6 +33,7 @@ export class WasmSgdKernel implements EpochKernel {
   private readonly scratchAt: number;
   private readonly orderAt: number;
   private readonly framesAt: number;
+  private readonly tableAt: number;
 
   constructor(
     private readonly net: AutoEncoder,
@@ -52,22 +54,23 @@ export class WasmSgdKernel implements EpochKernel {
     this.wAt = align16(this.exports.__heap_base.value);
     this.vtAt = align16(this.wAt + 4 * h * n);
     this.scratchAt = align16(this.vtAt + 4 * h * n);
-    this.orderAt = align16(this.scratchAt + 4 * (n + 2 * h));
-    this.framesAt = align16(this.orderAt + 4 * frameCount);
-    const end = this.framesAt + 4 * frameCount * n;
-    growMemory(this.exports.memory, end, `${frameCount} frames`);
+    this.orderAt = align16(this.scratchAt + 4 * (2 * n + 2 * h));
+    const bytes = frameLayout(frames, frameCount, n);
+    const tableAt = align16(this.orderAt + 4 * frameCount);
+    this.framesAt = align16(tableAt + bytes.table);
+    growMemory(this.exports.memory, this.framesAt + bytes.frames, `${frameCount} frames`);
 
     this.f32(this.wAt, h * n).set(W);
     const vt = this.f32(this.vtAt, h * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < h; j++) vt[j * n + i] = V[i * h + j];
-    copyFramesF32(frames, frameCount * n, this.f32(this.framesAt, frameCount * n));
+    this.tableAt = writeFrames(this.exports.memory, this.framesAt, tableAt, frames, frameCount, n, n);
   }
 
   /** Trains on frames[order[t]] for t < count (order null: frame order); returns Σ L, each before its update. */
   epoch(frames: FrameData, order: Uint32Array | null, count: number, lr: number): number {
     if (frames !== this.frames) throw new Error('WasmSgdKernel.epoch() must be given the frames it was built with');
     const orderAt = writeOrder(this.exports.memory, this.orderAt, order, count, this.frameCount);
-    return this.exports.epoch(this.wAt, this.vtAt, this.framesAt, orderAt, count, this.n, this.h, lr, this.scratchAt);
+    return this.exports.epoch(this.wAt, this.vtAt, this.framesAt, this.tableAt, orderAt, count, this.n, this.h, lr, this.scratchAt);
   }
 
   /** Writes the trained W and V (untransposed) back into the AutoEncoder. */

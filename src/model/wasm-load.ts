@@ -4,6 +4,7 @@
  * so asking whether a kernel is available is cheap.
  */
 import { readFileSync } from 'node:fs';
+import { isSampleFrames, type FrameData } from './frame-data.js';
 
 /** The few WebAssembly features used (the project's lib/types settings do not declare them). */
 interface WasmApi {
@@ -91,4 +92,34 @@ export function writeOrder(memory: WasmMemory, at: number, order: Uint32Array | 
     dst[t] = f;
   }
   return at;
+}
+
+/** Bytes of kernel memory the frames take at `stride` values a frame, and their sample table (0 for float frames). */
+export function frameLayout(data: FrameData, count: number, stride: number): { frames: number; table: number } {
+  return isSampleFrames(data) ? { frames: 2 * count * stride, table: 4 * 65536 } : { frames: 4 * count * stride, table: 0 };
+}
+
+/**
+ * Writes the first `count` frames of n values into kernel memory at `framesAt`, `stride` values
+ * apart (zero padding after each frame), laid out as frameLayout says. 16-bit samples stay 16-bit
+ * (2 bytes a sample, as in JS), with at `tableAt` the float32 value of every sample, s / scale
+ * rounded as a Float32Array rounds it: the kernels look each frame up just before its step, so they
+ * train on the very float32 values a copy of the frames would hold. Float frames (tests, live's
+ * chunks) are copied as float32. Returns the table's address, or 0 for float frames.
+ */
+export function writeFrames(memory: WasmMemory, framesAt: number, tableAt: number, data: FrameData, count: number, n: number, stride: number): number {
+  const buffer = memory.buffer;
+  if (isSampleFrames(data)) {
+    const { samples, scale } = data;
+    const table = new Float32Array(buffer, tableAt, 65536);
+    for (let s = -32768; s < 32768; s++) table[s + 32768] = s / scale;
+    const to = new Int16Array(buffer, framesAt, count * stride);
+    if (stride === n) to.set(samples.subarray(0, count * n));
+    else for (let t = 0; t < count; t++) to.set(samples.subarray(t * n, t * n + n), t * stride);
+    return tableAt;
+  }
+  const to = new Float32Array(buffer, framesAt, count * stride);
+  if (stride === n) to.set(data.subarray(0, count * n));
+  else for (let t = 0; t < count; t++) to.set(data.subarray(t * n, t * n + n), t * stride);
+  return 0;
 }

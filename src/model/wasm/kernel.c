@@ -132,20 +132,36 @@ static inline void update_w(float *w, const float *x, float c_, int n) {
 }
 
 /*
+ * Frame x as float32: table[s + 32768] for each 16-bit sample s, into buf. The table is written
+ * once by ../wasm-kernel.ts as float32(s / scale), the very values a float32 copy of the frames
+ * would hold, so training is bit for bit the same at 2 bytes a sample instead of 4. A lookup
+ * rather than a division: the exact float64 divide would cost more than the frame's training.
+ */
+static inline const float *widen(const short *x, const float *table, float *buf, int n) {
+  for (int k = 0; k < n; k++) buf[k] = table[x[k] + 32768];
+  return buf;
+}
+
+/*
  * Trains on frames[order[t]] (order 0: frame t) for t < count and returns the sum of the
  * losses, each measured just before its own update.
- * scratch holds n + 2h floats: the error vector, then Z and row offsets of the active units.
+ * frames are 16-bit samples read through table, or float32 values when table is 0 (frames given
+ * as floats, e.g. live's chunks).
+ * scratch holds 2n + 2h floats: the error vector, the widened frame, then Z and row offsets of
+ * the active units.
  */
 __attribute__((export_name("epoch")))
-double epoch(float *W, float *Vt, const float *frames, const unsigned *order, int count,
-             int n, int h, float lr, float *scratch) {
+double epoch(float *W, float *Vt, const void *frames, const float *table, const unsigned *order,
+             int count, int n, int h, float lr, float *scratch) {
   float *err = scratch;
-  float *z = err + n;
+  float *buf = err + n;
+  float *z = buf + n;
   int *rows = (int *)(z + h);
   const float lr2 = 2 * lr;
   double total = 0;
   for (int t = 0; t < count; t++) {
-    const float *x = frames + (unsigned)(order ? order[t] : t) * (unsigned)n;
+    const unsigned at = (unsigned)(order ? order[t] : t) * (unsigned)n;
+    const float *x = table ? widen((const short *)frames + at, table, buf, n) : (const float *)frames + at;
     int na = forward(W, x, n, h, z, rows);
     total += error(Vt, rows, z, na, x, err, n);
     for (int q = 0; q < na; q++) {
