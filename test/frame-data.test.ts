@@ -31,13 +31,23 @@ describe('frames read from the 16-bit samples (train: 2 bytes a sample)', () => 
     expect(Float64Array.from(f16.data.samples, (x) => x / 32000)).toEqual(f64.data);
   });
 
-  it('the WebAssembly kernel then holds the only other copy: 4 bytes a sample', () => {
-    if (!wasmKernelAvailable()) return;
-    const net = asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder;
-    const k = new WasmSgdKernel(net, f16.data, count);
-    // Its memory: the frames as float32 plus weights and scratch (well under 1 MB here).
-    const memory = (k as unknown as { exports: { memory: { buffer: ArrayBuffer } } }).exports.memory.buffer.byteLength;
-    expect(memory).toBeLessThan(4 * count * 160 + 2 ** 20);
+  it('the WebAssembly kernels keep them as 16-bit samples too: train holds 4 bytes a sample', () => {
+    const memoryOf = (k: object): number => (k as { exports: { memory: { buffer: ArrayBuffer } } }).exports.memory.buffer.byteLength;
+    const samples = count * 160;
+    const table = 4 * 65536;
+    const kernels: [string, (frames: number) => object][] = [];
+    if (wasmKernelAvailable()) kernels.push(['WasmSgdKernel', (c) => new WasmSgdKernel(asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder, f16.data, c)]);
+    if (wasmBackpropAvailable()) kernels.push(['WasmBackpropKernel', (c) => new WasmBackpropKernel(seeded([160, 32, 10, 32, 160], true), f16.data, c, { batch: 4 })]);
+    for (const [name, make] of kernels) {
+      // Its memory: the samples, their float32 table, weights and scratch (well under 1 MiB here).
+      const memory = memoryOf(make(count));
+      expect(memory, name).toBeLessThanOrEqual(2 * samples + table + 2 ** 20);
+      // What grows with the audio: 2 bytes a sample (up to one 64 KiB page of rounding), not float32's 4;
+      // with the JS samples' 2 (above), train's store is 4 bytes a sample.
+      const grows = memory - memoryOf(make(1));
+      expect(grows, name).toBeLessThanOrEqual(2 * (samples - 160) + 65536);
+      expect(2 + grows / samples, name).toBeLessThan(4);
+    }
   });
 
   function seeded(sizes: number[], bias = false): ReturnType<typeof createNetwork> {

@@ -8,6 +8,9 @@ import { createAutoEncoder, initUniform, type AutoEncoder } from '../src/model/a
 import { Rng } from '../src/model/rng.js';
 import { SgdKernel } from '../src/model/sgd-kernel.js';
 import { WasmSgdKernel, wasmKernelAvailable } from '../src/model/wasm-kernel.js';
+import { WasmBackpropKernel } from '../src/model/wasm-backprop.js';
+import { createNetwork, initNetwork } from '../src/model/network.js';
+import type { FrameData } from '../src/model/frame-data.js';
 import { sampleFrames } from './helpers/sample.js';
 
 const N = 160;
@@ -125,6 +128,66 @@ describe('WasmSgdKernel', () => {
     expect(() => k.epoch(frames, order, frameCount, 0.01)).toThrow(/not a frame index/);
     expect(() => new WasmSgdKernel(createAutoEncoder(N, 10, 'float64'), frames, frameCount)).toThrow(/float32/);
   });
+});
+
+// train gives the kernels 16-bit samples, which they widen one frame at a time through a table of
+// float32(s / scale); given float frames they read float32 copies. Both must train the same, bit for bit.
+describe('16-bit frames train bit for bit as their float32 values do', () => {
+  /** count frames of n random 16-bit samples, the two extremes among them. */
+  function randomSamples(count: number, n: number, seed: number): Int16Array {
+    const rng = new Rng(seed);
+    const s = Int16Array.from({ length: count * n }, () => Math.floor(rng.uniform(-32768, 32768)));
+    s[3] = -32768;
+    s[n + 5] = 32767;
+    s[2 * n] = -32768;
+    s[count * n - 1] = 32767;
+    return s;
+  }
+  interface Kernel {
+    epoch(f: FrameData, order: Uint32Array | null, count: number, lr: number): number;
+    finish(): void;
+  }
+  /** Three epochs (frame order, then two shuffled) from the same weights; the losses and the trained weights. */
+  function run(make: (frames: FrameData, count: number) => { kernel: Kernel; weights: () => (Float32Array | Float64Array)[] }, frames: FrameData, count: number, lr: number) {
+    const { kernel, weights } = make(frames, count);
+    const order = Uint32Array.from({ length: count }, (_, i) => i);
+    const rng = new Rng(3);
+    const losses = [kernel.epoch(frames, null, count, lr)];
+    for (let e = 0; e < 2; e++) {
+      rng.shuffle(order);
+      losses.push(kernel.epoch(frames, order, count, lr));
+    }
+    kernel.finish();
+    return { losses, weights: weights() };
+  }
+  const course = (frames: FrameData, count: number) => {
+    const net = createAutoEncoder(160, 10, 'float32');
+    initUniform(net, new Rng(11));
+    return { kernel: new WasmSgdKernel(net, frames, count), weights: () => [net.W, net.V] };
+  };
+  const deep = (sizes: number[], batch: number) => (frames: FrameData, count: number) => {
+    const net = createNetwork(sizes, { bias: true });
+    initNetwork(net, new Rng(11));
+    return { kernel: new WasmBackpropKernel(net, frames, count, { batch }), weights: () => net.layers.flatMap((l) => [l.W as Float32Array, l.b as Float32Array]) };
+  };
+  const COUNT = 64;
+  // lr small enough not to diverge: at scale 1 the inputs reach 32767.
+  for (const [scale, lr] of [[32000, 0.01], [1, 1e-12]] as const) {
+    it.each([
+      ['the course kernel, 160,10,160', 160, course],
+      ['the back-propagation, 160,32,10,32,160 per-sample', 160, deep([160, 32, 10, 32, 160], 1)],
+      ['the back-propagation, 18,9,18 batch 4 (padded frames)', 18, deep([18, 9, 18], 4)],
+    ] as const)(`%s, scale ${scale}`, (_, n, make) => {
+      const samples = randomSamples(COUNT, n, n + scale);
+      const asFloat32 = Float32Array.from(samples, (x) => x / scale);
+      const a = run(make, { samples, scale }, COUNT, lr);
+      const b = run(make, asFloat32, COUNT, lr);
+      for (const l of a.losses) expect(Number.isFinite(l) && l > 0).toBe(true);
+      expect(a.losses).toEqual(b.losses);
+      a.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(b.weights[i].buffer, b.weights[i].byteOffset, b.weights[i].byteLength))).toBe(true));
+      expect(a.losses[2]).not.toBe(a.losses[0]); // it trained
+    });
+  }
 });
 
 // The committed kernel.wasm and backprop.wasm must be what kernel.c and backprop.c build to
