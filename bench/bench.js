@@ -29,13 +29,13 @@ const repeatsArg = process.argv.indexOf('--repeats');
 const REPEATS = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 5;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The 500 frames of the bundled 5 s take (wrapping around if it were ever shorter): int16 / 32000. */
+/** The 500 frames of the bundled 5 s take (wrapping around if it were ever shorter), as train gives them: 16-bit samples, / 32000. */
 function courseFrames() {
   const wav = readFileSync(join(root, 'fixtures/sample.wav'));
   const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
-  const frames = new Float64Array(FRAMES * N);
-  for (let i = 0; i < frames.length; i++) frames[i] = pcm[i % (pcm.length - (pcm.length % N))] / 32000;
-  return frames;
+  const samples = new Int16Array(FRAMES * N);
+  for (let i = 0; i < samples.length; i++) samples[i] = pcm[i % (pcm.length - (pcm.length % N))];
+  return { samples, scale: 32000 };
 }
 
 function initialNet() {
@@ -72,7 +72,7 @@ function runC(frames) {
     const weights = new Float32Array(2 * H * N);
     weights.set(net.W, 0);
     weights.set(net.V, H * N);
-    writeFileSync(join(dir, 'frames.f32'), Float32Array.from(frames));
+    writeFileSync(join(dir, 'frames.f32'), Float32Array.from(frames.samples, (x) => x / frames.scale));
     writeFileSync(join(dir, 'weights.f32'), weights);
     const runs = [];
     for (let i = 0; i < REPEATS; i++) {

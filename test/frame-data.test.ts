@@ -6,6 +6,7 @@ import { SgdKernel } from '../src/model/sgd-kernel.js';
 import { BackpropKernel } from '../src/model/backprop.js';
 import { WasmSgdKernel, wasmKernelAvailable } from '../src/model/wasm-kernel.js';
 import { WasmBackpropKernel, wasmBackpropAvailable } from '../src/model/wasm-backprop.js';
+import { FLOAT32_FRAMES_MAX_BYTES } from '../src/model/wasm-load.js';
 import { BackgroundPca } from '../src/model/background-pca.js';
 import { pcaEigenvalues, pcaReference, pcaShapeOf } from '../src/model/pca.js';
 import { meanLossYielding, train } from '../src/model/train.js';
@@ -31,22 +32,27 @@ describe('frames read from the 16-bit samples (train: 2 bytes a sample)', () => 
     expect(Float64Array.from(f16.data.samples, (x) => x / 32000)).toEqual(f64.data);
   });
 
-  it('the WebAssembly kernels keep them as 16-bit samples too: train holds 4 bytes a sample', () => {
+  it('the WebAssembly kernels keep a long recording\'s as 16-bit samples too: train holds 4 bytes a sample', () => {
     const memoryOf = (k: object): number => (k as { exports: { memory: { buffer: ArrayBuffer } } }).exports.memory.buffer.byteLength;
-    const samples = count * 160;
     const table = 4 * 65536;
-    const kernels: [string, (frames: number) => object][] = [];
-    if (wasmKernelAvailable()) kernels.push(['WasmSgdKernel', (c) => new WasmSgdKernel(asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder, f16.data, c)]);
-    if (wasmBackpropAvailable()) kernels.push(['WasmBackpropKernel', (c) => new WasmBackpropKernel(seeded([160, 32, 10, 32, 160], true), f16.data, c, { batch: 4 })]);
+    // Long: the take over and over, just past the size below which the kernels copy float32 instead.
+    const longCount = Math.floor(FLOAT32_FRAMES_MAX_BYTES / (4 * 160)) + 1;
+    const long = new Int16Array(longCount * 160);
+    for (let i = 0; i < long.length; i += s.length) long.set(s.subarray(0, Math.min(s.length, long.length - i)), i);
+    const longFrames = sampleFrames(long, { scale: 32000 });
+    expect(longFrames.count).toBe(longCount);
+    const kernels: [string, (data: FrameData, c: number) => object][] = [];
+    if (wasmKernelAvailable()) kernels.push(['WasmSgdKernel', (d, c) => new WasmSgdKernel(asAutoEncoder(seeded([160, 10, 160])) as AutoEncoder, d, c)]);
+    if (wasmBackpropAvailable()) kernels.push(['WasmBackpropKernel', (d, c) => new WasmBackpropKernel(seeded([160, 32, 10, 32, 160], true), d, c, { batch: 4 })]);
     for (const [name, make] of kernels) {
-      // Its memory: the samples, their float32 table, weights and scratch (well under 1 MiB here).
-      const memory = memoryOf(make(count));
-      expect(memory, name).toBeLessThanOrEqual(2 * samples + table + 2 ** 20);
-      // What grows with the audio: 2 bytes a sample (up to one 64 KiB page of rounding), not float32's 4;
-      // with the JS samples' 2 (above), train's store is 4 bytes a sample.
-      const grows = memory - memoryOf(make(1));
-      expect(grows, name).toBeLessThanOrEqual(2 * (samples - 160) + 65536);
-      expect(2 + grows / samples, name).toBeLessThan(4);
+      // Its memory: the samples, their float32 table, weights and scratch (well under 1 MiB): with the
+      // JS samples' 2 bytes, 4 bytes a sample.
+      const samples = longCount * 160;
+      expect(memoryOf(make(longFrames.data, longCount)), name).toBeLessThanOrEqual(2 * samples + table + 2 ** 20);
+      // A short take's are copied as float32 (full speed): at most FLOAT32_FRAMES_MAX_BYTES / 2 more than 4 bytes a sample.
+      const short = memoryOf(make(f16.data, count));
+      expect(short, name).toBeGreaterThanOrEqual(4 * count * 160);
+      expect(short, name).toBeLessThanOrEqual(4 * count * 160 + 2 ** 20);
     }
   });
 

@@ -8,8 +8,8 @@
  *   optimiser (72 B) | layer table (10 int32 a layer) | θ: each layer's W then b | their gradient
  *   sums | optimiser state (m, v) | each layer's y, g, on | the frame as float32 | order (count) |
  *   sample table | frames (count·n)
- * The frames are 16-bit samples, with the 65 536-entry table of their float32 values, or, given
- * float frames, float32 and no table.
+ * The frames are a long recording's 16-bit samples, with the 65 536-entry table of their float32
+ * values, else float32 and no table (wasm-load.ts's writeFrames).
  * Every size is rounded up to a multiple of 4 and the padding is zero: the C code then runs whole
  * vectors. Layer 0's W is stored by rows, the others by columns (Wᵀ), as BackpropKernel does.
  */

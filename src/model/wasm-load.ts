@@ -94,32 +94,48 @@ export function writeOrder(memory: WasmMemory, at: number, order: Uint32Array | 
   return at;
 }
 
-/** Bytes of kernel memory the frames take at `stride` values a frame, and their sample table (0 for float frames). */
+/**
+ * 16-bit frames whose float32 copy takes at most this are copied as float32 all the same: widening
+ * each frame just before its step costs the course network (160 → 10 → 160) ~17 % of its speed,
+ * and below this size the 2 bytes a sample it saves are at most 8 MiB. So the course's takes train
+ * at full speed, and `train` holds 4 bytes a sample plus at most 8 MiB (docs/performance.md).
+ */
+export const FLOAT32_FRAMES_MAX_BYTES = 16 * 2 ** 20;
+
+/** Whether these frames stay 16-bit in kernel memory (long recordings) rather than float32. */
+function staySamples(data: FrameData, count: number, stride: number): boolean {
+  return isSampleFrames(data) && 4 * count * stride > FLOAT32_FRAMES_MAX_BYTES;
+}
+
+/** Bytes of kernel memory the frames take at `stride` values a frame, and their sample table (0: none). */
 export function frameLayout(data: FrameData, count: number, stride: number): { frames: number; table: number } {
-  return isSampleFrames(data) ? { frames: 2 * count * stride, table: 4 * 65536 } : { frames: 4 * count * stride, table: 0 };
+  return staySamples(data, count, stride) ? { frames: 2 * count * stride, table: 4 * 65536 } : { frames: 4 * count * stride, table: 0 };
 }
 
 /**
  * Writes the first `count` frames of n values into kernel memory at `framesAt`, `stride` values
- * apart (zero padding after each frame), laid out as frameLayout says. 16-bit samples stay 16-bit
- * (2 bytes a sample, as in JS), with at `tableAt` the float32 value of every sample, s / scale
+ * apart (zero padding after each frame), laid out as frameLayout says. Long 16-bit frames stay
+ * 16-bit (2 bytes a sample, as in JS), with at `tableAt` the float32 value of every sample, s / scale
  * rounded as a Float32Array rounds it: the kernels look each frame up just before its step, so they
- * train on the very float32 values a copy of the frames would hold. Float frames (tests, live's
- * chunks) are copied as float32. Returns the table's address, or 0 for float frames.
+ * train on the very float32 values a copy of the frames would hold. Other frames are copied as
+ * float32. Returns the table's address, or 0 when the frames are float32.
  */
 export function writeFrames(memory: WasmMemory, framesAt: number, tableAt: number, data: FrameData, count: number, n: number, stride: number): number {
   const buffer = memory.buffer;
-  if (isSampleFrames(data)) {
+  if (staySamples(data, count, stride) && isSampleFrames(data)) {
     const { samples, scale } = data;
     const table = new Float32Array(buffer, tableAt, 65536);
     for (let s = -32768; s < 32768; s++) table[s + 32768] = s / scale;
     const to = new Int16Array(buffer, framesAt, count * stride);
-    if (stride === n) to.set(samples.subarray(0, count * n));
-    else for (let t = 0; t < count; t++) to.set(samples.subarray(t * n, t * n + n), t * stride);
+    for (let t = 0; t < count; t++) to.set(samples.subarray(t * n, t * n + n), t * stride);
     return tableAt;
   }
   const to = new Float32Array(buffer, framesAt, count * stride);
-  if (stride === n) to.set(data.subarray(0, count * n));
-  else for (let t = 0; t < count; t++) to.set(data.subarray(t * n, t * n + n), t * stride);
+  if (!isSampleFrames(data)) for (let t = 0; t < count; t++) to.set(data.subarray(t * n, t * n + n), t * stride);
+  else {
+    const { samples, scale } = data;
+    // Divide (not multiply by 1/scale): exactly the float64 frames' values, then rounded to float32.
+    for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) to[t * stride + i] = samples[t * n + i] / scale;
+  }
   return 0;
 }

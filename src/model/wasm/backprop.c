@@ -295,7 +295,7 @@ static inline const float *widen(const short *x, const float *table, float *buf,
  * Trains on frames[order[t]] (order 0: frame t) for t < count, B frames per step (the last batch
  * may be smaller: its own mean), and returns the sum of the losses, each measured with the
  * weights before its batch's step. Frames are net[0].in values apart: 16-bit samples read through
- * table into buf (net[0].in floats), or float32 values when table is 0 (frames given as floats).
+ * table into buf (net[0].in floats; long recordings), or float32 values when table is 0.
  */
 __attribute__((export_name("epoch")))
 double epoch(Layer *net, int nl, const void *frames, const float *table, float *buf,

@@ -145,8 +145,8 @@ static inline const float *widen(const short *x, const float *table, float *buf,
 /*
  * Trains on frames[order[t]] (order 0: frame t) for t < count and returns the sum of the
  * losses, each measured just before its own update.
- * frames are 16-bit samples read through table, or float32 values when table is 0 (frames given
- * as floats, e.g. live's chunks).
+ * frames are 16-bit samples read through table (long recordings), or float32 values when table
+ * is 0 (short ones, where widening would cost more speed than the memory it saves is worth).
  * scratch holds 2n + 2h floats: the error vector, the widened frame, then Z and row offsets of
  * the active units.
  */
