@@ -111,6 +111,18 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
     expect(streamer!.micOpen ?? false).toBe(false);
   }, 60_000);
 
+  it('a phone sending only zeros (Microphone access off, Android 13): one warning naming the causes for its version', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
+    const d = await lab.phone({ recorder: 'silent', sdk: 33 });
+    const r = await runCli(['live', '--device', '--minutes', '0.05', '--chunk', '1', '--seed', '1'], { ...lab.server.env, NO_COLOR: '1' }).done;
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: the phone sends only silence'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Quick Settings → "Microphone access" is off \(turn it on\)/);
+    expect(r.stderr).toMatch(/^chunk 3 .* silence /m);
+    await expectPhoneClean(d);
+  }, 60_000);
+
   it('Ctrl-C: exit 130, the model and the sound so far saved, no temp file, the phone left clean', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
     const d = await lab.phone({ timeScale: 1 });

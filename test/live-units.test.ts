@@ -333,6 +333,21 @@ describe('the live view', () => {
     expect(text().replace(/\x1b\[\d+F\x1b\[J/g, '')).not.toContain('\x1b[');
   });
 
+  it('a notice (the phone sending silence): once as a warning line when not a terminal, a line of the view on one, until cleared', () => {
+    const plain = make(false, false);
+    plain.view.notice('the phone sends only silence: unlock it');
+    plain.view.notice('the phone sends only silence: unlock it');
+    plain.view.notice(null);
+    expect(plain.text()).toBe('warning: the phone sends only silence: unlock it\n');
+    const tty = make(true, false);
+    tty.view.onChunk(event(0, 1.2, 1.1));
+    tty.view.notice('the phone sends only silence: unlock it');
+    const shown = tty.text();
+    expect(shown.split('\x1b[').at(-1)).toContain('warning: the phone sends only silence: unlock it');
+    tty.view.notice(null);
+    expect(tty.text().slice(shown.length)).not.toContain('warning:');
+  });
+
   it('with colour the two curves are coloured; clear() erases the drawing', () => {
     const { view, text } = make(true, true);
     view.onChunk(event(0, 1.2, 1.1));

@@ -21,6 +21,7 @@ import { remoteCleanup } from './remote-cleanup.js';
 import { sweepLeftovers } from './sweep-leftovers.js';
 import { PhoneFailure, reportFailure } from './diagnostics.js';
 import { checkCanRecord, recorderFailure } from './record.js';
+import { silenceAdvice } from './check-wav.js';
 import { shQuote } from './quote.js';
 import { abortable, withTimeout } from './wait.js';
 
@@ -45,6 +46,8 @@ export interface PhoneStreamOptions extends AdbAddressOptions {
 export interface PhoneStream extends PcmStream {
   readonly serial: string;
   readonly model: string;
+  /** Why this phone may send silence instead of an error (its Android version's causes), and what to do. */
+  silenceAdvice(): string;
   /**
    * Samples the phone dropped because this computer did not read them in time (the recorder's
    * OVERRUN lines): the phone keeps at most 1 s waiting, then drops whole 20 ms blocks.
@@ -223,6 +226,7 @@ async function openStream(opts: PhoneStreamOptions, signal: AbortSignal, own: Ct
     label: `${info.model} (${label.serial})`,
     serial: label.serial,
     model: info.model,
+    silenceAdvice: () => silenceAdvice(info.sdk),
     blocks,
     close,
     droppedSamples: () => dropped,

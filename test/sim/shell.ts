@@ -550,7 +550,8 @@ function fakeStreamer(args: string[], env: Record<string, string>, pid: number, 
             }
           }
           const data = Buffer.alloc(block * 2);
-          for (let i = 0; i < block; i++) data.writeInt16LE(streamSample(given + i), 2 * i);
+          // 'silent': what Android 12+ gives when the Microphone access toggle is off (zeros, no error).
+          if (ctx.recorder !== 'silent') for (let i = 0; i < block; i++) data.writeInt16LE(streamSample(given + i), 2 * i);
           given += block;
           const busy = ctx.recorder === 'overrun' && given > rate && given <= 2 * rate;
           if (busy || socket.queuedBytes() + data.length > maxQueued) {

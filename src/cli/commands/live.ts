@@ -90,7 +90,7 @@ async function openSource(io: Io, flags: LiveFlags, signal: AbortSignal): Promis
   // Loaded on use, as train loads record.js: adbkit's start-up is not paid by --wav.
   const { openPhoneStream } = await import('../../device/live-stream.js');
   const phone = await openPhoneStream({ serial: serialFrom(flags), adbHost: flags.adbHost, adbPort: flags.adbPort, io, signal });
-  return { stream: phone, dropped: () => phone.droppedSamples() };
+  return { stream: phone, dropped: () => phone.droppedSamples(), silenceAdvice: () => phone.silenceAdvice() };
 }
 
 interface Source {
@@ -99,6 +99,8 @@ interface Source {
   finish?: () => Omit<LoadedAudio, 'samples'>;
   /** The phone: samples it dropped because they were not read in time. */
   dropped?: () => number;
+  /** The phone: why it may send silence, for its Android version. */
+  silenceAdvice?: () => string;
 }
 
 async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> {
@@ -170,6 +172,12 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
   });
   if (!io.interactive) info(io, `live: ${sizes.join('→')} learning from ${source.stream.label}, chunks of ${fmt(chunkSeconds)} s, ${passCount(flags.passes)} each, lr ${lr}${flags.wav !== undefined && !flags.realtime ? ' (as fast as possible; --realtime paces it)' : ''}`);
   const json = (o: Record<string, unknown>): void => { if (flags.json && !stdoutClosed) io.out.write(JSON.stringify(o) + '\n'); };
+  // A phone that sends only zeros is not failing as far as Android is concerned (docs/recorder.md,
+  // "Silence is not an error"): a whole chunk of digital silence gets its causes named until sound comes back.
+  const watchSilence = (level: number): void => {
+    if (source.silenceAdvice === undefined) return;
+    view.notice(level === -Infinity ? `the phone sends only silence: ${source.silenceAdvice()}` : null);
+  };
   const started = performance.now();
   let session: SessionResult;
   try {
@@ -182,8 +190,8 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
       onSamples,
       recentSamples: flags.report !== undefined ? REPORT_SECONDS * SAMPLE_RATE : 0,
       onLevel: (db, n) => view.onLevel(db, n),
-      onChunk: (e) => { view.onChunk(e); json(chunkJson(e)); },
-      onSkip: (s) => { view.onSkip(s); json(skipJson(s)); },
+      onChunk: (e) => { view.onChunk(e); json(chunkJson(e)); watchSilence(e.level); },
+      onSkip: (s) => { view.onSkip(s); json(skipJson(s)); watchSilence(s.level); },
     });
     session = flags.keep === undefined ? await run() : await keepSession(flags.keep, run);
   } catch (e) {

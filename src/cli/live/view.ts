@@ -53,6 +53,7 @@ export function chunkChart(chunks: readonly ChunkEvent[], opts: { columns: numbe
 
 export class LiveView {
   private readonly chunks: ChunkEvent[] = [];
+  private noticeText: string | null = null;
   private skipped = 0;
   private level = -Infinity;
   private captured = 0;
@@ -82,6 +83,17 @@ export class LiveView {
     else this.opts.write(`chunk ${s.index + 1}: skipped (${skippedText(s.skipped)})\n`);
   }
 
+  /**
+   * A condition that lasts (the phone sending silence): a line of the view on a terminal, one
+   * "warning:" line otherwise; null when it is over.
+   */
+  notice(text: string | null): void {
+    if (text === this.noticeText) return;
+    this.noticeText = text;
+    if (this.opts.interactive) this.draw(true);
+    else if (text !== null) this.opts.write(`warning: ${text}\n`);
+  }
+
   /** Removes the in-place view (the summary follows on stdout). */
   clear(): void {
     if (this.drawnLines > 0) this.opts.write(`\x1b[${this.drawnLines}F\x1b[J`);
@@ -102,6 +114,7 @@ export class LiveView {
     if (last) status.push(this.opts.showLag ? `lag ${last.lag.toFixed(1)} s` : `took ${last.workSeconds.toFixed(2)} s`, `last: before ${fmt(last.before)}, after ${fmt(last.after)}`);
     lines.push(status.join(' · '));
     if (this.skipped > 0) lines.push(skippedText(this.skipped));
+    if (this.noticeText !== null) lines.push(`warning: ${this.noticeText}`);
     lines.push('Ctrl-C stops (the model is kept with --save)');
     const move = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F\x1b[J` : '';
     // The lines are ours, but the chart's colours are SGR codes: escape anything else.
