@@ -6,7 +6,8 @@
  * Each kernel gets its own instance and memory, laid out here once:
  *   W (h·n) | Vᵀ (h·n) | scratch (error n, frame n, Z h, active h) | order (count) | table | frames (count·n)
  * Float32 but the frames: a long recording's 16-bit samples (with the 65 536-entry table of their
- * float32 values), else float32 and no table (wasm-load.ts's writeFrames). The order is copied in per epoch, the frames only once.
+ * float32 values), else float32 and no table (wasm-load.ts's writeFrames). The order is copied in
+ * per epoch, the frames only once.
  */
 import type { AutoEncoder } from './autoencoder.js';
 import { frameDataLength, type FrameData } from './frame-data.js';

@@ -96,7 +96,7 @@ export function writeOrder(memory: WasmMemory, at: number, order: Uint32Array | 
 
 /**
  * 16-bit frames whose float32 copy takes at most this are copied as float32 all the same: widening
- * each frame just before its step costs the course network (160 → 10 → 160) ~17 % of its speed,
+ * each frame just before its step costs the course network (160 → 10 → 160) ~16 % of its speed,
  * and below this size the 2 bytes a sample it saves are at most 8 MiB. So the course's takes train
  * at full speed, and `train` holds 4 bytes a sample plus at most 8 MiB (docs/performance.md).
  */
