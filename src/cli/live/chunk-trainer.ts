@@ -7,6 +7,7 @@
  */
 import { FRAME_SIZE } from '../../audio/frames.js';
 import { Rng } from '../../model/rng.js';
+import type { SampleFrames } from '../../model/frame-data.js';
 import { meanLossYielding, train, type KernelName, type StopReason } from '../../model/train.js';
 import { createNetwork, initNetwork, type Network } from '../../model/network.js';
 import type { NetworkTrainOptions } from '../network-options.js';
@@ -47,7 +48,6 @@ export interface ChunkResult {
 export class ChunkTrainerCore {
   readonly net: Network;
   private readonly rng: Rng;
-  private buffer = new Float64Array(0);
 
   constructor(private readonly setup: TrainerSetup) {
     this.rng = new Rng(setup.seed);
@@ -66,21 +66,15 @@ export class ChunkTrainerCore {
   async warmUp(): Promise<void> {
     const { setup } = this;
     const copy = cloneNetwork(this.net);
-    const frame = new Float64Array(FRAME_SIZE);
+    const frame: SampleFrames = { samples: new Int16Array(FRAME_SIZE), scale: setup.scale };
     await meanLossYielding(copy, frame, 1);
     await train(copy, frame, 1, new Rng(0), { batch: 1, optimizer: setup.learning.optimizer, lr: setup.lr, epochs: 1, shuffle: false });
   }
 
-  /**
-   * The chunk's whole frames, each sample / scale, exactly as toFrames makes them, in a buffer
-   * reused from chunk to chunk: a long session allocates nothing per chunk here.
-   */
-  private frames(samples: Int16Array): { data: Float64Array; count: number } {
+  /** The chunk's whole frames: its 16-bit samples read as sample / scale, as `train` reads a file's (no copy). */
+  private frames(samples: Int16Array): { data: SampleFrames; count: number } {
     const count = Math.floor(samples.length / FRAME_SIZE);
-    if (this.buffer.length < count * FRAME_SIZE) this.buffer = new Float64Array(count * FRAME_SIZE);
-    const data = this.buffer.subarray(0, count * FRAME_SIZE);
-    for (let i = 0; i < data.length; i++) data[i] = samples[i]! / this.setup.scale;
-    return { data, count };
+    return { data: { samples: samples.subarray(0, count * FRAME_SIZE), scale: this.setup.scale }, count };
   }
 
   /** Trains on one chunk (at least one whole frame: the caller checks). */
