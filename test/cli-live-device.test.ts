@@ -42,10 +42,32 @@ function keptSamples(path: string): Int16Array {
   return new Int16Array(kept.buffer.slice(kept.byteOffset + 44, kept.byteOffset + 44 + bytes));
 }
 
+/** What was kept is what the phone captured, sample for sample from the first. */
+function expectPhoneSamples(heard: Int16Array): void {
+  for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+}
+
 describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simulated phone${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const lab = usePhoneLab();
   let dir: string;
   afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  /** A session at the real rate with --save and --keep, once its first 0.5 s chunk is learnt. */
+  async function firstChunkDone(seed: string): Promise<{ d: SimDevice; run: ReturnType<typeof runCli> }> {
+    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
+    const d = await lab.phone({ timeScale: 1 });
+    const run = runCli(['live', '--device', '--chunk', '0.5', '--seed', seed, '--save', join(dir, 'm.json'), '--keep', join(dir, 'k.wav')], { ...lab.server.env, NO_COLOR: '1' });
+    await run.waitForStderr('chunk 1 ');
+    return { d, run };
+  }
+
+  /** The model and the sound so far are there (nothing else: no temp file), the sound the phone's. */
+  function expectSavedAndKept(): void {
+    expect(readdirSync(dir).sort()).toEqual(['k.wav', 'm.json']);
+    const heard = keptSamples(join(dir, 'k.wav'));
+    expect(heard.length).toBeGreaterThanOrEqual(8000);
+    expectPhoneSamples(heard);
+  }
 
   it('--minutes: the phone\'s samples byte for byte in --keep, every chunk trained or counted as skipped, the phone left clean', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
@@ -60,7 +82,7 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
     expect(lines.filter((l) => l.type === 'chunk')).toHaveLength(3);
     const heard = keptSamples(keep);
     expect(heard.length).toBe(48000);
-    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+    expectPhoneSamples(heard);
     expect(loadModel(join(dir, 'm.json')).net.sizes).toEqual([160, 10, 160]);
     await expectPhoneClean(d);
   }, 60_000);
@@ -82,15 +104,12 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
     expect(r.stderr).toMatch(/skipped \d+ chunks?: training slower than real time/);
     const heard = keptSamples(keep);
     expect(heard.length).toBe(24 * 8000);
-    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+    expectPhoneSamples(heard);
     await expectPhoneClean(d);
   }, 60_000);
 
   it('the cable pulled mid-session: one line saying so, what was heard kept and the model saved, no temp file, the recorder stopped', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
-    const d = await lab.phone({ timeScale: 1 });
-    const run = runCli(['live', '--device', '--chunk', '0.5', '--seed', '4', '--save', join(dir, 'm.json'), '--keep', join(dir, 'k.wav')], { ...lab.server.env, NO_COLOR: '1' });
-    await run.waitForStderr('chunk 1 ');
+    const { d, run } = await firstChunkDone('4');
     d.unplug();
     const r = await run.done;
     expect(r.code).not.toBe(0);
@@ -101,11 +120,8 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
     expect(r.stdout).toMatch(/^heard: .*\(the sound stopped: see below\)$/m);
     // The sound after the last whole chunk, if any came before the cable went.
     if (/^not learnt:/m.test(r.stdout)) expect(r.stdout).toMatch(/^not learnt: +the last [\d.]+ s \(captured when the sound stopped\)$/m);
-    expect(readdirSync(dir).sort()).toEqual(['k.wav', 'm.json']);
+    expectSavedAndKept();
     expect(loadModel(join(dir, 'm.json')).net.sizes).toEqual([160, 10, 160]);
-    const heard = keptSamples(join(dir, 'k.wav'));
-    expect(heard.length).toBeGreaterThanOrEqual(8000);
-    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
     const streamer = d.processes.find((p) => p.argv[3] === 'stream');
     await until(() => streamer !== undefined && streamer.state !== 'running', 'the recorder to stop');
     expect(streamer!.micOpen ?? false).toBe(false);
@@ -124,17 +140,11 @@ describe.skipIf(skipReason !== undefined)(`dlaudio live --device against a simul
   }, 60_000);
 
   it('Ctrl-C: exit 130, the model and the sound so far saved, no temp file, the phone left clean', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dlaudio-live-dev-'));
-    const d = await lab.phone({ timeScale: 1 });
-    const run = runCli(['live', '--device', '--chunk', '0.5', '--seed', '2', '--save', join(dir, 'm.json'), '--keep', join(dir, 'k.wav')], { ...lab.server.env, NO_COLOR: '1' });
-    await run.waitForStderr('chunk 1 ');
+    const { d, run } = await firstChunkDone('2');
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code, r.stderr).toBe(130);
-    expect(readdirSync(dir).sort()).toEqual(['k.wav', 'm.json']);
-    const heard = keptSamples(join(dir, 'k.wav'));
-    expect(heard.length).toBeGreaterThanOrEqual(8000);
-    for (let i = 0; i < heard.length; i++) if (heard[i] !== streamSample(i)) expect.fail(`sample ${i}: kept ${heard[i]}, the phone captured ${streamSample(i)}`);
+    expectSavedAndKept();
     expect(r.stdout).toMatch(/^heard: .*stopped by Ctrl-C/m);
     expect(r.stdout).toMatch(/^source: +Pixel 7/m);
     await expectPhoneClean(d);
