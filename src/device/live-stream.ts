@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { PcmStream } from '../audio/pcm-stream.js';
-import { UserError, EXIT } from '../errors.js';
+import { UserError } from '../errors.js';
 import { warn, type Io } from '../util/output.js';
 import { openPhone } from './open-phone.js';
 import type { AdbAddressOptions } from './server-address.js';
@@ -23,7 +23,7 @@ import { PhoneFailure, reportFailure } from './diagnostics.js';
 import { checkCanRecord, recorderFailure } from './record.js';
 import { silenceAdvice } from './check-wav.js';
 import { shQuote } from './quote.js';
-import { abortable, withTimeout } from './wait.js';
+import { abortable, ctrlCSignal, withTimeout } from './wait.js';
 
 /** The course's rate: the recorder streams 16 kHz mono 16-bit. */
 export const STREAM_RATE = 16_000;
@@ -62,19 +62,7 @@ export function streamCommand(socketName: string, remoteFile: string): string {
   return appProcessCommand(`stream --rate ${STREAM_RATE} --socket ${socketName} --log ${shQuote(remoteLogPath(remoteFile))}`, remoteFile);
 }
 
-interface CtrlC { signal: AbortSignal; dispose(): void }
-
-/** SIGINT while the stream is open: the first press stops it cleanly, a second one quits. */
-function ownCtrlC(): CtrlC {
-  const interrupt = new AbortController();
-  let presses = 0;
-  const onSigint = (): void => {
-    if (++presses > 1) process.exit(EXIT.interrupted);
-    interrupt.abort(new UserError('interrupted: the stream was stopped on the phone', EXIT.interrupted));
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: interrupt.signal, dispose: () => { process.off('SIGINT', onSigint); } };
-}
+type CtrlC = ReturnType<typeof ctrlCSignal>;
 
 /**
  * Chooses the phone as `record` does (--device, $ANDROID_SERIAL, the only one), pushes the
@@ -83,7 +71,7 @@ function ownCtrlC(): CtrlC {
  * what was put on the phone, also on Ctrl-C.
  */
 export async function openPhoneStream(opts: PhoneStreamOptions): Promise<PhoneStream> {
-  const own = opts.signal === undefined ? ownCtrlC() : undefined;
+  const own = opts.signal === undefined ? ctrlCSignal('interrupted: the stream was stopped on the phone') : undefined;
   try {
     return await openStream(opts, opts.signal ?? (own as CtrlC).signal, own);
   } catch (e) {
@@ -223,7 +211,7 @@ async function openStream(opts: PhoneStreamOptions, signal: AbortSignal, own: Ct
 
   return {
     sampleRate: STREAM_RATE,
-    label: `${info.model} (${label.serial})`,
+    label: named,
     serial: label.serial,
     model: info.model,
     silenceAdvice: () => silenceAdvice(info.sdk),

@@ -18,11 +18,11 @@ export function abortable<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T>
 }
 
 /**
- * Runs a phone session with Ctrl-C turned into an abort of its signal (rejecting with `reason`,
- * exit 130), so the session can stop what runs on the phone and clean up. A second Ctrl-C while
- * it cleans up means "just quit".
+ * Ctrl-C turned into an abort of `signal` (rejecting with `reason`, exit 130) until dispose(), so
+ * what runs on the phone can be stopped and cleaned up. A second Ctrl-C while it cleans up means
+ * "just quit".
  */
-export async function stopOnCtrlC<T>(reason: string, session: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function ctrlCSignal(reason: string): { signal: AbortSignal; dispose(): void } {
   const interrupt = new AbortController();
   let presses = 0;
   const onSigint = (): void => {
@@ -30,9 +30,15 @@ export async function stopOnCtrlC<T>(reason: string, session: (signal: AbortSign
     interrupt.abort(new UserError(reason, EXIT.interrupted));
   };
   process.on('SIGINT', onSigint);
+  return { signal: interrupt.signal, dispose: () => { process.off('SIGINT', onSigint); } };
+}
+
+/** Runs a phone session under ctrlCSignal: its signal aborts on Ctrl-C. */
+export async function stopOnCtrlC<T>(reason: string, session: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctrlC = ctrlCSignal(reason);
   try {
-    return await session(interrupt.signal);
+    return await session(ctrlC.signal);
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.dispose();
   }
 }
