@@ -13,6 +13,7 @@ import type { OptimizerKind, OptimizerSpec } from '../model/optimizer.js';
 import { intInRange, positiveInt } from './options.js';
 import { checkNetworkSize } from '../util/limits.js';
 import { asAutoEncoder, hasBias, type Network } from '../model/network.js';
+import { warn, type Io } from '../util/output.js';
 
 export const DEFAULT_HIDDEN = 10;
 export const DEFAULT_MOMENTUM = 0.9;
@@ -124,8 +125,21 @@ export function trainOptionsFrom(flags: NetworkFlags): NetworkTrainOptions {
   }
 }
 
+/**
+ * --init: the saved network, checked against --hidden/--layers/--bias, and the scale to use: the
+ * model's, unless --scale was given on the command line (then a warning if they differ).
+ */
+export async function loadInitModel(path: string, flags: NetworkFlags & { scale: number }, spec: NetworkSpec, cmd: Command, io: Io): Promise<{ net: Network; scale: number }> {
+  // Loaded on use: a run without --init does not pay for the model file's reader.
+  const saved = (await import('../model/model-file.js')).loadModel(path);
+  checkInitMatches(flags, spec, saved.net, path);
+  if (cmd.getOptionValueSource('scale') !== 'cli') return { net: saved.net, scale: saved.scale };
+  if (saved.scale !== flags.scale) warn(io, `--scale ${flags.scale} differs from the ${saved.scale} the model in ${path} was trained with`);
+  return { net: saved.net, scale: flags.scale };
+}
+
 /** --hidden, --layers or --bias given with --init must describe the saved network. */
-export function checkInitMatches(flags: NetworkFlags, spec: NetworkSpec, net: Network, path: string): void {
+function checkInitMatches(flags: NetworkFlags, spec: NetworkSpec, net: Network, path: string): void {
   if (!spec.given) return;
   const ae = asAutoEncoder(net);
   if (flags.layers === undefined && flags.hidden !== undefined && ae && ae.hidden !== flags.hidden) {

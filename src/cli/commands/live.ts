@@ -9,10 +9,10 @@ import { FRAME_SIZE, SAMPLE_RATE, toFrames } from '../../audio/frames.js';
 import { int16Bytes, wavHeader16, type LoadedAudio } from '../../audio/wav.js';
 import type { PcmStream } from '../../audio/pcm-stream.js';
 import { randomSeed } from '../../model/rng.js';
-import { loadModel, saveModel } from '../../model/model-file.js';
+import { saveModel } from '../../model/model-file.js';
 import { codeSize, describeNetwork, hasBias, networkParameterCount, type Network } from '../../model/network.js';
 import { pcaShapeOf, type PcaBound } from '../../model/pca.js';
-import { addNetworkOptions, checkInitMatches, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkTrainOptions } from '../network-options.js';
+import { addNetworkOptions, loadInitModel, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, info, warn, type Io } from '../../util/output.js';
 import { writeOutputStream } from '../../util/atomic.js';
@@ -121,11 +121,7 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
   let init: Network | null = null;
   let scale = flags.scale;
   if (flags.init !== undefined) {
-    const saved = loadModel(flags.init);
-    init = saved.net;
-    checkInitMatches(flags, spec, init, flags.init);
-    if (cmd.getOptionValueSource('scale') !== 'cli') scale = saved.scale;
-    else if (saved.scale !== scale) warn(io, `--scale ${scale} differs from the ${saved.scale} the model in ${flags.init} was trained with`);
+    ({ net: init, scale } = await loadInitModel(flags.init, flags, spec, cmd, io));
   }
   // The same refusal as train's (a scale so small the frames overflow), before any sound is read.
   toFrames(new Int16Array(FRAME_SIZE), { scale });

@@ -11,7 +11,7 @@ import { Rng, randomSeed } from '../../model/rng.js';
 import { meanLossYielding, train, type TrainResult } from '../../model/train.js';
 import { asAutoEncoder, createNetwork, initNetwork, describeNetwork, networkParameterCount, codeSize, hasBias, type Network } from '../../model/network.js';
 import { describeOptimizer } from '../../model/optimizer.js';
-import { addNetworkOptions, checkInitMatches, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
+import { addNetworkOptions, loadInitModel, networkSpecFrom, trainOptionsFrom, type NetworkFlags, type NetworkSpec, type NetworkTrainOptions } from '../network-options.js';
 import { UserError, UsageError, EXIT } from '../../errors.js';
 import { makeIo, progress, info, warn, type Io } from '../../util/output.js';
 import { renderLossChart, fmt, fmtInt, count, framesWindow, fitColumns } from '../render.js';
@@ -197,11 +197,7 @@ async function runTraining(io: Io, audio: LoadedAudio, flags: RunFlags, cmd: Com
   const seed = flags.seed ?? randomSeed();
   const rng = new Rng(seed);
   if (flags.init !== undefined) {
-    const saved = (await import('../../model/model-file.js')).loadModel(flags.init);
-    net = saved.net;
-    checkInitMatches(flags, setup.spec, net, flags.init);
-    if (cmd.getOptionValueSource('scale') !== 'cli') scale = saved.scale;
-    else if (saved.scale !== scale) warn(io, `--scale ${scale} differs from the ${saved.scale} the model in ${flags.init} was trained with`);
+    ({ net, scale } = await loadInitModel(flags.init, flags, setup.spec, cmd, io));
   } else {
     net = createNetwork(setup.spec.sizes, { bias: setup.spec.bias });
     initNetwork(net, rng); // for 160,h,160 the same draws as the course's initUniform
