@@ -40,15 +40,20 @@ export function toFrames(samples: Int16Array, opts: FrameOptions, source = 'the 
   return { ...f, data };
 }
 
+/** --scale: a positive number whose frames the arithmetic can hold. */
+export function checkScale(scale: number): void {
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new UsageError(`--scale must be a positive number (got ${scale})`);
+  // A tiny scale makes frames so large that float64 overflows: x⁴ appears inside PCA's eigen-solver.
+  if (!Number.isFinite(FRAME_SIZE * (32768 / scale) ** 4)) throw new UsageError(`--scale ${scale} is too small: the frames would overflow the arithmetic; give --scale 1 or more (the course divides by 32000)`);
+}
+
 /**
  * The same frames, not divided yet: a view of the samples (no copy) and the scale. What `train`
  * holds, 2 bytes a sample instead of 8; the trainers, loss passes and PCA divide as they read
  * (model/frame-data.ts), into the very same float64 values as toFrames'.
  */
 export function sampleFrames(samples: Int16Array, opts: FrameOptions, source = 'the audio'): Frames<SampleFrames> {
-  if (!(opts.scale > 0) || !Number.isFinite(opts.scale)) throw new UsageError(`--scale must be a positive number (got ${opts.scale})`);
-  // A tiny scale makes frames so large that float64 overflows: x⁴ appears inside PCA's eigen-solver.
-  if (!Number.isFinite(FRAME_SIZE * (32768 / opts.scale) ** 4)) throw new UsageError(`--scale ${opts.scale} is too small: the frames would overflow the arithmetic; give --scale 1 or more (the course divides by 32000)`);
+  checkScale(opts.scale);
   const available = Math.floor(samples.length / FRAME_SIZE);
   const first = opts.start !== undefined ? Math.round(opts.start * SAMPLE_RATE / FRAME_SIZE) : 0;
   if (first > 0 && first >= available) {

@@ -5,7 +5,7 @@
  * The engine is src/cli/live/session.ts; the view on stderr src/cli/live/view.ts.
  */
 import { Command, Option } from '../commander.js';
-import { FRAME_SIZE, SAMPLE_RATE, toFrames } from '../../audio/frames.js';
+import { FRAME_SIZE, SAMPLE_RATE, checkScale } from '../../audio/frames.js';
 import { int16Bytes, wavHeader16, type LoadedAudio } from '../../audio/wav.js';
 import type { PcmStream } from '../../audio/pcm-stream.js';
 import { randomSeed } from '../../model/rng.js';
@@ -124,7 +124,7 @@ async function runLive(io: Io, flags: LiveFlags, cmd: Command): Promise<number> 
     ({ net: init, scale } = await loadInitModel(flags.init, flags, spec, cmd, io));
   }
   // The same refusal as train's (a scale so small the frames overflow), before any sound is read.
-  toFrames(new Int16Array(FRAME_SIZE), { scale });
+  checkScale(scale);
   const seed = flags.seed ?? randomSeed();
   const setup: TrainerSetup = { sizes: init?.sizes ?? spec.sizes, bias: init ? hasBias(init) : spec.bias, init, seed, scale, lr, passes: flags.passes, shuffle: flags.shuffle === true, learning };
   const sizes = setup.sizes;
